@@ -1,0 +1,581 @@
+package leastpriv
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Effects of a policy statement.
+const (
+	EffectAllow = "Allow"
+	EffectDeny  = "Deny"
+)
+
+// PolicyVersion is the current IAM policy language version, written by the
+// generators of this package.
+const PolicyVersion = "2012-10-17"
+
+// Policy is an IAM policy document (identity policy or role trust policy).
+type Policy struct {
+	Version    string
+	ID         string
+	Statements []Statement
+}
+
+// Statement is one statement of a policy. Lists that were written as a
+// single string in the document are held as one-element slices. A nil
+// slice means the element was absent; a non-nil empty slice means it was
+// written as an empty list.
+type Statement struct {
+	Sid          string
+	Effect       string
+	Principal    *Principal
+	NotPrincipal *Principal
+	Action       []string
+	NotAction    []string
+	Resource     []string
+	NotResource  []string
+	// Condition maps a condition operator (for example "StringEquals") to
+	// condition keys and their values. Boolean and number values written
+	// without quotes are held as their JSON text ("true", "12").
+	Condition map[string]map[string][]string
+}
+
+// Principal is the Principal or NotPrincipal element of a statement: either
+// the bare wildcard "*" or a map from principal type ("AWS", "Service",
+// "Federated", "CanonicalUser") to values.
+type Principal struct {
+	Wildcard bool
+	Values   map[string][]string
+}
+
+// label names a statement in error messages: `statement 2 (Sid "ReadCarts")`.
+// n is 1-based.
+func statementLabel(n int, sid string) string {
+	if sid == "" {
+		return fmt.Sprintf("statement %d", n)
+	}
+	return fmt.Sprintf("statement %d (Sid %q)", n, sid)
+}
+
+// Label names the statement for messages; n is its 1-based position.
+func (s *Statement) Label(n int) string { return statementLabel(n, s.Sid) }
+
+// HasCondition reports whether the statement has a non-empty Condition.
+func (s *Statement) HasCondition() bool {
+	for _, keys := range s.Condition {
+		if len(keys) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ParsePolicy parses an IAM policy document. It accepts every form the IAM
+// policy grammar allows: Statement as an object or a list, and a string or a
+// list of strings wherever a list is allowed. Element names are
+// case-sensitive as in IAM. Errors name the statement and the element, for
+// example:
+//
+//	statement 2 (Sid "ReadCarts"): Action: expected string or list of strings, got number
+func ParsePolicy(doc string) (*Policy, error) {
+	var top map[string]json.RawMessage
+	if err := decodeStrict([]byte(doc), &top); err != nil {
+		return nil, fmt.Errorf("policy document is not a JSON object: %w", err)
+	}
+	if top == nil {
+		return nil, errors.New("policy document is not a JSON object: got null")
+	}
+	p := &Policy{}
+	var rawStatements json.RawMessage
+	for key, raw := range top {
+		switch key {
+		case "Version":
+			s, err := parseString(raw)
+			if err != nil {
+				return nil, fmt.Errorf("Version: %w", err)
+			}
+			if s != "2012-10-17" && s != "2008-10-17" {
+				return nil, fmt.Errorf("Version: must be \"2012-10-17\" or \"2008-10-17\", got %q", s)
+			}
+			p.Version = s
+		case "Id":
+			s, err := parseString(raw)
+			if err != nil {
+				return nil, fmt.Errorf("Id: %w", err)
+			}
+			p.ID = s
+		case "Statement":
+			rawStatements = raw
+		default:
+			return nil, fmt.Errorf("unknown policy element %q (expected Version, Id, Statement)", key)
+		}
+	}
+	if rawStatements == nil {
+		return nil, errors.New("policy document has no Statement")
+	}
+	var list []json.RawMessage
+	switch jsonKind(rawStatements) {
+	case "object":
+		list = []json.RawMessage{rawStatements}
+	case "list":
+		if err := json.Unmarshal(rawStatements, &list); err != nil {
+			return nil, fmt.Errorf("Statement: %w", err)
+		}
+	default:
+		return nil, fmt.Errorf("Statement: expected object or list of objects, got %s", jsonKind(rawStatements))
+	}
+	p.Statements = make([]Statement, 0, len(list))
+	for i, raw := range list {
+		st, err := parseStatement(raw, i+1)
+		if err != nil {
+			return nil, err
+		}
+		p.Statements = append(p.Statements, st)
+	}
+	return p, nil
+}
+
+// MustParsePolicy is ParsePolicy for documents known to be valid (tests,
+// examples, package-level variables); it panics on error.
+func MustParsePolicy(doc string) *Policy {
+	p, err := ParsePolicy(doc)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("unexpected data after the JSON value")
+	}
+	if _, err := dec.Token(); err == nil {
+		return errors.New("unexpected data after the JSON value")
+	}
+	return nil
+}
+
+func parseStatement(raw json.RawMessage, n int) (Statement, error) {
+	var st Statement
+	if k := jsonKind(raw); k != "object" {
+		return st, fmt.Errorf("%s: expected object, got %s", statementLabel(n, ""), k)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return st, fmt.Errorf("%s: %w", statementLabel(n, ""), err)
+	}
+	if sidRaw, ok := fields["Sid"]; ok {
+		sid, err := parseString(sidRaw)
+		if err != nil {
+			return st, fmt.Errorf("%s: Sid: %w", statementLabel(n, ""), err)
+		}
+		st.Sid = sid
+	}
+	label := statementLabel(n, st.Sid)
+	fail := func(field string, err error) (Statement, error) {
+		return Statement{}, fmt.Errorf("%s: %s: %w", label, field, err)
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		raw := fields[key]
+		var err error
+		switch key {
+		case "Sid":
+		case "Effect":
+			st.Effect, err = parseString(raw)
+			if err == nil && st.Effect != EffectAllow && st.Effect != EffectDeny {
+				err = fmt.Errorf("must be \"Allow\" or \"Deny\", got %q", st.Effect)
+			}
+		case "Action":
+			st.Action, err = parseStringList(raw)
+		case "NotAction":
+			st.NotAction, err = parseStringList(raw)
+		case "Resource":
+			st.Resource, err = parseStringList(raw)
+		case "NotResource":
+			st.NotResource, err = parseStringList(raw)
+		case "Principal":
+			st.Principal, err = parsePrincipal(raw)
+		case "NotPrincipal":
+			st.NotPrincipal, err = parsePrincipal(raw)
+		case "Condition":
+			st.Condition, err = parseCondition(raw)
+		default:
+			return Statement{}, fmt.Errorf("%s: unknown element %q (expected Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)", label, key)
+		}
+		if err != nil {
+			return fail(key, err)
+		}
+	}
+	switch {
+	case st.Effect == "":
+		return Statement{}, fmt.Errorf("%s: Effect: missing (expected \"Allow\" or \"Deny\")", label)
+	case st.Action != nil && st.NotAction != nil:
+		return Statement{}, fmt.Errorf("%s: has both Action and NotAction; use one", label)
+	case st.Action == nil && st.NotAction == nil:
+		return Statement{}, fmt.Errorf("%s: has neither Action nor NotAction", label)
+	case st.Resource != nil && st.NotResource != nil:
+		return Statement{}, fmt.Errorf("%s: has both Resource and NotResource; use one", label)
+	case st.Principal != nil && st.NotPrincipal != nil:
+		return Statement{}, fmt.Errorf("%s: has both Principal and NotPrincipal; use one", label)
+	}
+	return st, nil
+}
+
+// jsonKind names the JSON type of raw for messages.
+func jsonKind(raw json.RawMessage) string {
+	b := bytes.TrimLeft(raw, " \t\r\n")
+	if len(b) == 0 {
+		return "nothing"
+	}
+	switch b[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "list"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	default:
+		return "number"
+	}
+}
+
+func parseString(raw json.RawMessage) (string, error) {
+	if k := jsonKind(raw); k != "string" {
+		return "", fmt.Errorf("expected string, got %s", k)
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+func parseStringList(raw json.RawMessage) ([]string, error) {
+	switch k := jsonKind(raw); k {
+	case "string":
+		s, err := parseString(raw)
+		if err != nil {
+			return nil, err
+		}
+		return []string{s}, nil
+	case "list":
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, err
+		}
+		out := make([]string, 0, len(items))
+		for i, item := range items {
+			if ik := jsonKind(item); ik != "string" {
+				return nil, fmt.Errorf("expected string or list of strings, got %s at position %d of the list", ik, i+1)
+			}
+			s, err := parseString(item)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	default:
+		return nil, fmt.Errorf("expected string or list of strings, got %s", k)
+	}
+}
+
+func parsePrincipal(raw json.RawMessage) (*Principal, error) {
+	switch k := jsonKind(raw); k {
+	case "string":
+		s, err := parseString(raw)
+		if err != nil {
+			return nil, err
+		}
+		if s != "*" {
+			return nil, fmt.Errorf("expected \"*\" or an object such as {\"Service\": \"pods.eks.amazonaws.com\"}, got %q", s)
+		}
+		return &Principal{Wildcard: true}, nil
+	case "object":
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, err
+		}
+		p := &Principal{Values: make(map[string][]string, len(m))}
+		for typ, v := range m {
+			vals, err := parseStringList(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", typ, err)
+			}
+			p.Values[typ] = vals
+		}
+		return p, nil
+	default:
+		return nil, fmt.Errorf("expected \"*\" or object, got %s", k)
+	}
+}
+
+func parseCondition(raw json.RawMessage) (map[string]map[string][]string, error) {
+	if k := jsonKind(raw); k != "object" {
+		return nil, fmt.Errorf("expected object, got %s", k)
+	}
+	var ops map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &ops); err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string][]string, len(ops))
+	for op, rawKeys := range ops {
+		if k := jsonKind(rawKeys); k != "object" {
+			return nil, fmt.Errorf("%s: expected object, got %s", op, k)
+		}
+		var keys map[string]json.RawMessage
+		if err := json.Unmarshal(rawKeys, &keys); err != nil {
+			return nil, fmt.Errorf("%s: %w", op, err)
+		}
+		m := make(map[string][]string, len(keys))
+		for key, rawVals := range keys {
+			vals, err := parseConditionValues(rawVals)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", op, key, err)
+			}
+			m[key] = vals
+		}
+		out[op] = m
+	}
+	return out, nil
+}
+
+// parseConditionValues accepts a string, boolean or number, or a list of
+// them: IAM accepts unquoted booleans and numbers in conditions.
+func parseConditionValues(raw json.RawMessage) ([]string, error) {
+	scalar := func(item json.RawMessage) (string, error) {
+		switch k := jsonKind(item); k {
+		case "string":
+			return parseString(item)
+		case "boolean", "number":
+			return string(bytes.TrimSpace(item)), nil
+		default:
+			return "", fmt.Errorf("expected string, boolean, number or a list of them, got %s", k)
+		}
+	}
+	if jsonKind(raw) == "list" {
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, err
+		}
+		out := make([]string, 0, len(items))
+		for _, item := range items {
+			s, err := scalar(item)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	s, err := scalar(raw)
+	if err != nil {
+		return nil, err
+	}
+	return []string{s}, nil
+}
+
+// JSON returns the canonical form of the policy: two-space indented JSON,
+// top-level elements in the order Version, Id, Statement; Statement always
+// a list; statement elements in the order Sid, Effect, Principal,
+// NotPrincipal, Action, NotAction, Resource, NotResource, Condition;
+// principal types, condition operators and condition keys sorted. A list
+// with exactly one value is written as a plain string (as
+// aws_iam_policy_document does), any other list as a list, keeping the
+// order of its values. Condition values are always written as strings.
+// The output is byte-for-byte deterministic for equal policies.
+func (p *Policy) JSON() (string, error) {
+	if p == nil {
+		return "", errors.New("nil policy")
+	}
+	var buf bytes.Buffer
+	buf.WriteString("{\n")
+	first := true
+	field := func(indent, key string) {
+		if !first {
+			buf.WriteString(",\n")
+		}
+		first = false
+		buf.WriteString(indent)
+		writeJSONString(&buf, key)
+		buf.WriteString(": ")
+	}
+	if p.Version != "" {
+		field("  ", "Version")
+		writeJSONString(&buf, p.Version)
+	}
+	if p.ID != "" {
+		field("  ", "Id")
+		writeJSONString(&buf, p.ID)
+	}
+	field("  ", "Statement")
+	buf.WriteString("[")
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		if i > 0 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n    {\n")
+		first = true
+		const in = "      "
+		if st.Sid != "" {
+			field(in, "Sid")
+			writeJSONString(&buf, st.Sid)
+		}
+		field(in, "Effect")
+		writeJSONString(&buf, st.Effect)
+		if st.Principal != nil {
+			field(in, "Principal")
+			writePrincipal(&buf, st.Principal, in)
+		}
+		if st.NotPrincipal != nil {
+			field(in, "NotPrincipal")
+			writePrincipal(&buf, st.NotPrincipal, in)
+		}
+		for _, l := range []struct {
+			name string
+			vals []string
+		}{{"Action", st.Action}, {"NotAction", st.NotAction}, {"Resource", st.Resource}, {"NotResource", st.NotResource}} {
+			if l.vals != nil {
+				field(in, l.name)
+				writeList(&buf, l.vals, in)
+			}
+		}
+		if st.Condition != nil {
+			field(in, "Condition")
+			writeCondition(&buf, st.Condition, in)
+		}
+		buf.WriteString("\n    }")
+	}
+	if len(p.Statements) > 0 {
+		buf.WriteString("\n  ")
+	}
+	buf.WriteString("]\n}")
+	return buf.String(), nil
+}
+
+func writeJSONString(buf *bytes.Buffer, s string) {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // encoding a string cannot fail
+	buf.Truncate(buf.Len() - 1)
+}
+
+func writeList(buf *bytes.Buffer, vals []string, indent string) {
+	if len(vals) == 1 {
+		writeJSONString(buf, vals[0])
+		return
+	}
+	if len(vals) == 0 {
+		buf.WriteString("[]")
+		return
+	}
+	buf.WriteString("[")
+	for i, v := range vals {
+		if i > 0 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n" + indent + "  ")
+		writeJSONString(buf, v)
+	}
+	buf.WriteString("\n" + indent + "]")
+}
+
+func writePrincipal(buf *bytes.Buffer, p *Principal, indent string) {
+	if p.Wildcard {
+		writeJSONString(buf, "*")
+		return
+	}
+	writeStringListMap(buf, p.Values, indent)
+}
+
+func writeStringListMap(buf *bytes.Buffer, m map[string][]string, indent string) {
+	if len(m) == 0 {
+		buf.WriteString("{}")
+		return
+	}
+	keys := sortedKeys(m)
+	buf.WriteString("{")
+	for i, k := range keys {
+		if i > 0 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n" + indent + "  ")
+		writeJSONString(buf, k)
+		buf.WriteString(": ")
+		writeList(buf, m[k], indent+"  ")
+	}
+	buf.WriteString("\n" + indent + "}")
+}
+
+func writeCondition(buf *bytes.Buffer, c map[string]map[string][]string, indent string) {
+	if len(c) == 0 {
+		buf.WriteString("{}")
+		return
+	}
+	ops := sortedKeys(c)
+	buf.WriteString("{")
+	for i, op := range ops {
+		if i > 0 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n" + indent + "  ")
+		writeJSONString(buf, op)
+		buf.WriteString(": ")
+		writeStringListMap(buf, c[op], indent+"  ")
+	}
+	buf.WriteString("\n" + indent + "}")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// String returns the canonical JSON, or an error text.
+func (p *Policy) String() string {
+	s, err := p.JSON()
+	if err != nil {
+		return "<" + err.Error() + ">"
+	}
+	return s
+}
+
+// statementJSON renders a single statement canonically (used in messages).
+func statementJSON(st Statement) string {
+	s, _ := (&Policy{Statements: []Statement{st}}).JSON()
+	// Strip the wrapper: take the text between the first "[" and the last "]".
+	start := strings.Index(s, "[")
+	end := strings.LastIndex(s, "]")
+	if start < 0 || end < start {
+		return s
+	}
+	body := strings.TrimSpace(s[start+1 : end])
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(l, "    ")
+	}
+	return strings.Join(lines, "\n")
+}
