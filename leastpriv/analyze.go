@@ -1,0 +1,315 @@
+package leastpriv
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Grant is one DynamoDB action that a set of identity policies may allow on
+// the resources matched by a Resource pattern.
+type Grant struct {
+	Action string      // catalogue name, for example "dynamodb:GetItem"
+	Class  ActionClass // the action's class
+	// Resource is the Resource pattern as written in the statement ("*",
+	// "arn:aws:dynamodb:*:*:table/*"...), or "NotResource: P1, P2" when the
+	// statement uses NotResource.
+	Resource string
+	// Conditional is true when the granting statement has a Condition (the
+	// grant counts as possible), or when a Deny with a Condition could
+	// remove it.
+	Conditional bool
+	// Via says how the statement reaches the action, for example
+	// `statement 2 (Sid "All"): Action "dynamodb:*"` or
+	// `statement 1: NotAction "s3:*"`.
+	Via string
+	// Policy is the index of the granting policy in the slice passed to
+	// AllowedDynamoDB; Statement the 1-based position of the statement.
+	Policy    int
+	Statement int
+	// ActionPattern is the Action pattern that matched (empty for
+	// NotAction); ActionWildcard is true when it holds a glob or the
+	// statement uses NotAction.
+	ActionPattern  string
+	ActionWildcard bool
+	// ResourceWildcard is true when the Resource pattern has a glob in the
+	// partition, region, account or table name, or the statement uses
+	// NotResource.
+	ResourceWildcard bool
+	NotAction        bool
+	NotResource      bool
+}
+
+// AllowedDynamoDB answers "which DynamoDB actions do these identity
+// policies allow, on which resources?", seeing through every wildcard:
+// `dynamodb:*`, `DynamoDB:Get*`, `dynamodb:?etItem`, `*`, NotAction, Resource
+// patterns with globs in any segment, and NotResource. An Allow with a
+// Condition counts (Conditional is set). A grant is dropped only when a Deny
+// without a Condition covers the action on every resource the grant's
+// pattern can match; a Deny with a Condition marks the grant Conditional.
+//
+// Grants are sorted by policy, statement, action and resource. Nil policies
+// are skipped.
+func AllowedDynamoDB(policies []*Policy) []Grant {
+	loadCatalogue()
+	var grants []Grant
+	for pi, p := range policies {
+		if p == nil {
+			continue
+		}
+		for si := range p.Statements {
+			st := &p.Statements[si]
+			if st.Effect != EffectAllow {
+				continue
+			}
+			grants = append(grants, statementGrants(st, pi, si+1)...)
+		}
+	}
+	if len(grants) == 0 {
+		return nil
+	}
+	// Apply Deny statements.
+	var denies []*Statement
+	for _, p := range policies {
+		if p == nil {
+			continue
+		}
+		for si := range p.Statements {
+			if p.Statements[si].Effect == EffectDeny {
+				denies = append(denies, &p.Statements[si])
+			}
+		}
+	}
+	if len(denies) > 0 {
+		kept := grants[:0]
+		for _, g := range grants {
+			removed := false
+			for _, d := range denies {
+				if !d.MatchesAction(g.Action) || !denyCovers(d, g) {
+					continue
+				}
+				if d.HasCondition() {
+					g.Conditional = true
+					continue
+				}
+				removed = true
+				break
+			}
+			if !removed {
+				kept = append(kept, g)
+			}
+		}
+		grants = kept
+	}
+	sort.SliceStable(grants, func(i, j int) bool {
+		a, b := grants[i], grants[j]
+		if a.Policy != b.Policy {
+			return a.Policy < b.Policy
+		}
+		if a.Statement != b.Statement {
+			return a.Statement < b.Statement
+		}
+		if a.Action != b.Action {
+			return a.Action < b.Action
+		}
+		return a.Resource < b.Resource
+	})
+	return grants
+}
+
+// mayTouchDynamoDB is a fast pre-check: can any Action pattern of the
+// statement match a DynamoDB action?
+func mayTouchDynamoDB(st *Statement) bool {
+	if st.NotAction != nil {
+		return true
+	}
+	for _, p := range st.Action {
+		if globsIntersect(p, "dynamodb:*", true) {
+			return true
+		}
+	}
+	return false
+}
+
+func statementGrants(st *Statement, policy, n int) []Grant {
+	if !mayTouchDynamoDB(st) {
+		return nil
+	}
+	var out []Grant
+	label := st.Label(n)
+	cond := st.HasCondition()
+	for i := range dynamodbActions {
+		a := &dynamodbActions[i]
+		pattern, ok := matchingActionPattern(st, a.Name)
+		if !ok {
+			continue
+		}
+		g := Grant{
+			Action:      a.Name,
+			Class:       a.Class,
+			Conditional: cond,
+			Policy:      policy,
+			Statement:   n,
+			NotAction:   st.NotAction != nil,
+		}
+		if st.NotAction != nil {
+			g.Via = fmt.Sprintf("%s: NotAction %s", label, quoteList(st.NotAction))
+			g.ActionWildcard = true
+		} else {
+			g.Via = fmt.Sprintf("%s: Action %q", label, pattern)
+			g.ActionPattern = pattern
+			g.ActionWildcard = hasGlob(pattern)
+		}
+		if st.NotResource != nil {
+			if notResourceExcludesAll(st.NotResource, i) {
+				continue
+			}
+			g.Resource = "NotResource: " + strings.Join(st.NotResource, ", ")
+			g.ResourceWildcard = true
+			g.NotResource = true
+			out = append(out, g)
+			continue
+		}
+		for _, r := range st.Resource {
+			if !resourceReachesAction(r, i) {
+				continue
+			}
+			g.Resource = r
+			g.ResourceWildcard = resourceHasWildcard(r)
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func matchingActionPattern(st *Statement, action string) (string, bool) {
+	if st.NotAction != nil {
+		return "", st.MatchesAction(action)
+	}
+	for _, p := range st.Action {
+		if MatchAction(p, action) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// resourceReachesAction reports whether Resource pattern r can match a
+// resource that catalogue action i accepts.
+func resourceReachesAction(r string, i int) bool {
+	if isStar(r) {
+		return true
+	}
+	if dynamodbActions[i].WildcardResourceOnly {
+		return false
+	}
+	for _, tp := range actionResourcePatterns[i] {
+		if resourcePatternsIntersect(r, tp) {
+			return true
+		}
+	}
+	return false
+}
+
+// notResourceExcludesAll reports whether NotResource patterns exclude every
+// resource catalogue action i accepts.
+func notResourceExcludesAll(nr []string, i int) bool {
+	for _, p := range nr {
+		if isStar(p) {
+			return true
+		}
+	}
+	if dynamodbActions[i].WildcardResourceOnly {
+		return false
+	}
+	for _, tp := range actionResourcePatterns[i] {
+		covered := false
+		for _, p := range nr {
+			// A policy applies in one partition: compare the template in
+			// the pattern's own partition.
+			if resourcePatternCovers(p, withPartitionOf(tp, p)) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			return false
+		}
+	}
+	return true
+}
+
+// denyCovers reports whether Deny statement d applies to every resource
+// grant g can reach.
+func denyCovers(d *Statement, g Grant) bool {
+	if d.NotResource != nil {
+		if g.NotResource {
+			return false
+		}
+		for _, y := range d.NotResource {
+			if resourcePatternsIntersect(y, g.Resource) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, x := range d.Resource {
+		if isStar(x) {
+			return true
+		}
+		if !g.NotResource && resourcePatternCovers(x, g.Resource) {
+			return true
+		}
+	}
+	return false
+}
+
+// resourceHasWildcard reports whether a Resource pattern is "*", has a glob
+// in partition, region or account, or a glob in the table name (the first
+// path element after "table/" or "global-table/").
+func resourceHasWildcard(r string) bool {
+	if isStar(r) {
+		return true
+	}
+	a, err := ParseARN(r)
+	if err != nil {
+		return hasGlob(r)
+	}
+	if hasGlob(a.Partition) || hasGlob(a.Service) || hasGlob(a.Region) || hasGlob(a.Account) {
+		return true
+	}
+	res := a.Resource
+	if i := strings.IndexByte(res, '/'); i >= 0 {
+		name := res[i+1:]
+		if j := strings.IndexByte(name, '/'); j >= 0 {
+			name = name[:j]
+		}
+		return hasGlob(res[:i]) || hasGlob(name)
+	}
+	return hasGlob(res)
+}
+
+func quoteList(l []string) string {
+	if len(l) == 1 {
+		return fmt.Sprintf("%q", l[0])
+	}
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// withPartitionOf returns template tp with the partition of pattern p.
+func withPartitionOf(tp, p string) string {
+	a, err := ParseARN(p)
+	if err != nil {
+		return tp
+	}
+	t, err := ParseARN(tp)
+	if err != nil {
+		return tp
+	}
+	t.Partition = a.Partition
+	return t.String()
+}
