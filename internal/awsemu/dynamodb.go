@@ -1,0 +1,99 @@
+package awsemu
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+var dynamoHandlers = map[string]handlerFunc{
+	"DescribeTable": ddbDescribeTable,
+	"ListTables":    ddbListTables,
+}
+
+func ddbKeys(ks []SeedKey) []map[string]string {
+	out := []map[string]string{}
+	for _, k := range ks {
+		out = append(out, map[string]string{"AttributeName": k.AttributeName, "KeyType": k.KeyType})
+	}
+	return out
+}
+
+func ddbDescribeTable(c *call) {
+	var in struct {
+		TableName string `json:"TableName"`
+	}
+	if err := json.Unmarshal(c.body, &in); err != nil {
+		c.fail("SerializationException", 400, "Start of structure or map found where not expected")
+		return
+	}
+	c.resource = in.TableName
+	if len(in.TableName) < 1 {
+		c.fail("ValidationException", 400, "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null")
+		return
+	}
+	t := c.st.tables[in.TableName]
+	if t == nil {
+		// DynamoDB accepts a table ARN too.
+		for _, x := range c.st.tables {
+			if x.ARN == in.TableName {
+				t = x
+			}
+		}
+	}
+	if t == nil {
+		c.fail("ResourceNotFoundException", 400, fmt.Sprintf("Requested resource not found: Table: %s not found", in.TableName))
+		return
+	}
+	attrs := []map[string]string{}
+	for _, a := range t.Attributes {
+		attrs = append(attrs, map[string]string{"AttributeName": a.AttributeName, "AttributeType": a.AttributeType})
+	}
+	table := map[string]any{
+		"TableName": t.Name, "TableArn": t.ARN, "TableId": t.TableID, "TableStatus": "ACTIVE",
+		"KeySchema": ddbKeys(t.KeySchema), "AttributeDefinitions": attrs,
+		"CreationDateTime": epoch(t.CreatedAt), "ItemCount": 0, "TableSizeBytes": 0,
+		"ProvisionedThroughput":     map[string]any{"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0},
+		"BillingModeSummary":        map[string]any{"BillingMode": "PAY_PER_REQUEST", "LastUpdateToPayPerRequestDateTime": epoch(t.CreatedAt)},
+		"DeletionProtectionEnabled": false,
+		"TableClassSummary":         map[string]any{"TableClass": "STANDARD"},
+		"WarmThroughput":            map[string]any{"ReadUnitsPerSecond": 12000, "WriteUnitsPerSecond": 4000, "Status": "ACTIVE"},
+	}
+	if len(t.GlobalSecondaryIndexes) > 0 {
+		var gsis []map[string]any
+		for _, ix := range t.GlobalSecondaryIndexes {
+			gsis = append(gsis, map[string]any{
+				"IndexName": ix.Name, "IndexArn": t.ARN + "/index/" + ix.Name, "IndexStatus": "ACTIVE",
+				"KeySchema": ddbKeys(ix.KeySchema), "Projection": map[string]string{"ProjectionType": "ALL"},
+				"IndexSizeBytes": 0, "ItemCount": 0,
+				"ProvisionedThroughput": map[string]any{"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0},
+			})
+		}
+		table["GlobalSecondaryIndexes"] = gsis
+	}
+	if len(t.LocalSecondaryIndexes) > 0 {
+		var lsis []map[string]any
+		for _, ix := range t.LocalSecondaryIndexes {
+			lsis = append(lsis, map[string]any{
+				"IndexName": ix.Name, "IndexArn": t.ARN + "/index/" + ix.Name,
+				"KeySchema": ddbKeys(ix.KeySchema), "Projection": map[string]string{"ProjectionType": "ALL"},
+				"IndexSizeBytes": 0, "ItemCount": 0,
+			})
+		}
+		table["LocalSecondaryIndexes"] = lsis
+	}
+	if t.StreamEnabled {
+		table["StreamSpecification"] = map[string]any{"StreamEnabled": true, "StreamViewType": t.StreamViewType}
+		table["LatestStreamArn"] = t.LatestStreamARN
+		table["LatestStreamLabel"] = t.LatestStreamLabel
+	}
+	c.jsonResult(200, map[string]any{"Table": table})
+}
+
+func ddbListTables(c *call) {
+	names := []string{}
+	for n := range c.st.tables {
+		names = append(names, n)
+	}
+	sortStrings(names)
+	c.jsonResult(200, map[string]any{"TableNames": names})
+}

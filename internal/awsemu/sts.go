@@ -1,0 +1,147 @@
+package awsemu
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const stsVersion = "2011-06-15"
+
+var stsHandlers = map[string]handlerFunc{
+	"GetCallerIdentity": stsGetCallerIdentity,
+	"AssumeRole":        stsAssumeRole,
+}
+
+var reSessionName = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+
+type xCredentials struct {
+	AccessKeyId     string
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      string
+}
+
+type xAssumedRoleUser struct {
+	AssumedRoleId string
+	Arn           string
+}
+
+// accessKeyID returns the access key id from the request's SigV4 credential.
+func (c *call) accessKeyID() string {
+	auth := c.r.Header.Get("Authorization")
+	i := strings.Index(auth, "Credential=")
+	if i < 0 {
+		return ""
+	}
+	rest := auth[i+len("Credential="):]
+	if j := strings.Index(rest, "/"); j >= 0 {
+		return rest[:j]
+	}
+	return ""
+}
+
+// stsGetCallerIdentity answers as user "awsemu", or as the assumed role when
+// the request is signed with credentials issued by AssumeRole.
+func stsGetCallerIdentity(c *call) {
+	arn := fmt.Sprintf("arn:%s:iam::%s:user/awsemu", c.st.partition, c.st.acct)
+	uid := stableID("AIDA", c.st.acct+"awsemu")
+	if s, ok := c.st.sessions()[c.accessKeyID()]; ok {
+		arn, uid = s.arn, s.id
+	}
+	c.resource = arn
+	c.xmlResult(struct {
+		UserId  string
+		Account string
+		Arn     string
+	}{uid, c.st.acct, arn})
+}
+
+type stsSession struct{ arn, id string }
+
+// sessions maps access key ids issued by AssumeRole to their identities.
+func (st *state) sessions() map[string]stsSession {
+	if st.sess == nil {
+		st.sess = map[string]stsSession{}
+	}
+	return st.sess
+}
+
+func stsAssumeRole(c *call) {
+	roleArn := c.form.Get("RoleArn")
+	session := c.form.Get("RoleSessionName")
+	c.resource = roleArn
+	if len(roleArn) < 20 {
+		validationError(c, roleArn, "roleArn", "Member must have length greater than or equal to 20")
+		return
+	}
+	if !reSessionName.MatchString(session) {
+		validationError(c, session, "roleSessionName", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
+		return
+	}
+	caller := fmt.Sprintf("arn:%s:iam::%s:user/awsemu", c.st.partition, c.st.acct)
+	if s, ok := c.st.sessions()[c.accessKeyID()]; ok {
+		caller = s.arn
+	}
+	r := c.st.roleByARN(roleArn)
+	if r == nil {
+		c.fail("AccessDenied", 403, fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller, roleArn))
+		return
+	}
+	dur := 3600
+	if v := c.form.Get("DurationSeconds"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 900 {
+			validationError(c, v, "durationSeconds", "Member must have value greater than or equal to 900")
+			return
+		}
+		if n > r.MaxSessionDuration {
+			c.fail("ValidationError", 400, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+			return
+		}
+		dur = n
+	}
+	creds := c.st.newCredentials(c.now, time.Duration(dur)*time.Second)
+	arn := fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", c.st.partition, c.st.acct, r.Name, session)
+	id := r.RoleID + ":" + session
+	c.st.sessions()[creds.AccessKeyId] = stsSession{arn: arn, id: id}
+	t := c.now.UTC().Truncate(time.Second)
+	r.LastUsed, r.LastUsedRegion = &t, c.st.region
+	type result struct {
+		Credentials      xCredentials
+		AssumedRoleUser  xAssumedRoleUser
+		PackedPolicySize int    `xml:",omitempty"`
+		SourceIdentity   string `xml:",omitempty"`
+	}
+	res := result{Credentials: creds, AssumedRoleUser: xAssumedRoleUser{AssumedRoleId: id, Arn: arn},
+		SourceIdentity: c.form.Get("SourceIdentity")}
+	if len(c.form.Get("Policy")) > 0 || c.form.Get("Tags.member.1.Key") != "" {
+		res.PackedPolicySize = 6
+	}
+	c.xmlResult(res)
+}
+
+// roleByARN finds a role of this account by ARN (path included).
+func (st *state) roleByARN(arn string) *Role {
+	prefix := fmt.Sprintf("arn:%s:iam::%s:role/", st.partition, st.acct)
+	if !strings.HasPrefix(arn, prefix) {
+		return nil
+	}
+	name := arn[strings.LastIndex(arn, "/")+1:]
+	r := st.roles[strings.ToLower(name)]
+	if r == nil || r.ARN != arn {
+		return nil
+	}
+	return r
+}
+
+func (st *state) newCredentials(now time.Time, d time.Duration) xCredentials {
+	return xCredentials{
+		AccessKeyId:     "ASIA" + st.randString(upperAlnum, 16),
+		SecretAccessKey: st.randString(upperAlnum+lowerAlnum, 40),
+		SessionToken:    "IQoJb3JpZ2luX2VjE" + st.randString(upperAlnum+lowerAlnum, 200),
+		Expiration:      isoTime(now.Add(d)),
+	}
+}
