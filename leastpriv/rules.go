@@ -1,0 +1,761 @@
+package leastpriv
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Severities of findings.
+const (
+	SeverityError   = "error"
+	SeverityWarning = "warning"
+)
+
+// Rule IDs. They are stable: users disable rules by ID.
+const (
+	RuleNodeRoleDataGrant    = "PI001"
+	RuleWildcardResource     = "PI002"
+	RuleWildcardAction       = "PI003"
+	RuleNotActionNotResource = "PI004"
+	RuleDualUseRole          = "PI005"
+	RuleUnscopedTrust        = "PI006"
+	RuleIMDSReachable        = "PI007"
+	RuleUnknownAtPlan        = "PI008"
+)
+
+// Rule describes one check.
+type Rule struct {
+	ID          string
+	Name        string
+	Severity    string
+	Description string // one sentence
+	Remediation string // one sentence
+	HelpText    string // a paragraph: why it matters
+}
+
+// Finding is one problem found by Check.
+type Finding struct {
+	Rule        string // rule ID, for example "PI001"
+	Severity    string // "error" or "warning"
+	Address     string // the resource address to fix
+	Message     string // full sentences: what was found
+	Remediation string // what to do
+	// Role is the role reached (its name, or its address when the name is
+	// unknown), for grouping; for a policy that reaches several roles, the
+	// names joined by ", ".
+	Role string
+	// Evidence says how the role was identified as a node role, one phrase
+	// per fact (NodeRoleEvidence.String).
+	Evidence []string
+}
+
+// String renders the finding on one line.
+func (f Finding) String() string {
+	return fmt.Sprintf("%s %s %s: %s", f.Severity, f.Rule, f.Address, f.Message)
+}
+
+// CheckOptions tunes Check.
+type CheckOptions struct {
+	// DisabledRules lists rule IDs to skip, for example []string{"PI007"}.
+	DisabledRules []string
+}
+
+var rules = []Rule{
+	{
+		ID: RuleNodeRoleDataGrant, Name: "DynamoDB data access on a node role", Severity: SeverityError,
+		Description: "A policy grants DynamoDB data actions (item, stream, bulk-data or permissions class) to an EKS node role.",
+		Remediation: "Grant the access to a dedicated Pod Identity role (for example with podidentity_least_privilege) and remove it from the node role.",
+		HelpText: "Pods can use the node role's credentials through the instance metadata service, so a DynamoDB grant on a node role reaches every pod on those nodes. " +
+			"The rule evaluates inline policies, customer managed policies and AWS managed policies (from their documents) through every wildcard, NotAction and NotResource. " +
+			"A role is a node role when its trust policy admits ec2.amazonaws.com, or a node group, EKS Auto Mode cluster, instance profile, EC2/hybrid access entry or Fargate profile uses it.",
+	},
+	{
+		ID: RuleWildcardResource, Name: "Wildcard DynamoDB resource", Severity: SeverityWarning,
+		Description: "An Allow statement grants DynamoDB data actions on a wildcard resource (\"*\", a glob in the table name, region, account or partition, or NotResource).",
+		Remediation: "Name each table by its ARN (plus TABLE/index/* or TABLE/stream/* where needed).",
+		HelpText:    "A wildcard resource grants the actions on every matching table, including tables created later.",
+	},
+	{
+		ID: RuleWildcardAction, Name: "Wildcard DynamoDB action", Severity: SeverityWarning,
+		Description: "An Allow statement grants DynamoDB actions through a wildcard action pattern such as \"dynamodb:*\", \"dynamodb:Get*\" or \"*\".",
+		Remediation: "List the DynamoDB actions the workload calls, or use an access level (read, write, read_write).",
+		HelpText:    "Action wildcards grant actions nobody reviewed, including ones AWS adds later (DynamoDB gained several actions in recent years).",
+	},
+	{
+		ID: RuleNotActionNotResource, Name: "Allow with NotAction or NotResource", Severity: SeverityWarning,
+		Description: "An Allow statement uses NotAction or NotResource and thereby grants DynamoDB actions.",
+		Remediation: "Replace NotAction/NotResource in Allow statements by explicit Action and Resource lists.",
+		HelpText:    "Allow with NotAction grants every action except those listed, across all services, and NotResource every resource except those listed.",
+	},
+	{
+		ID: RuleDualUseRole, Name: "Pod Identity role that is also a node role", Severity: SeverityError,
+		Description: "A role used for EKS Pod Identity is also a node role (its trust admits EC2, or a node group, instance profile or access entry uses it).",
+		Remediation: "Use separate roles: a node role trusted by ec2.amazonaws.com, and Pod Identity roles trusted only by pods.eks.amazonaws.com.",
+		HelpText:    "Whatever the pod's role may do, every pod on the nodes may do as well, through the instance metadata service.",
+	},
+	{
+		ID: RuleUnscopedTrust, Name: "Pod Identity trust without namespace and service account conditions", Severity: SeverityWarning,
+		Description: "A role trusts pods.eks.amazonaws.com without StringEquals conditions on aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account.",
+		Remediation: "Add the conditions (podidentity_least_privilege does with trust_scope = \"service_account\").",
+		HelpText:    "Without the conditions any Pod Identity association in the account can give the role to any service account in any cluster.",
+	},
+	{
+		ID: RuleIMDSReachable, Name: "Instance metadata reachable from pods", Severity: SeverityWarning,
+		Description: "A node group's launch template leaves the instance metadata service reachable from pods (http_put_response_hop_limit unset or greater than 1).",
+		Remediation: "Set metadata_options { http_tokens = \"required\", http_put_response_hop_limit = 1 } in the launch template.",
+		HelpText:    "With a hop limit above 1 pods can fetch the node role's credentials from IMDS, so everything granted to the node role is granted to every pod.",
+	},
+	{
+		ID: RuleUnknownAtPlan, Name: "Policy or role unknown at plan time", Severity: SeverityError,
+		Description: "A policy document, or the role it reaches, is unknown until apply and could grant DynamoDB data access to a node role.",
+		Remediation: "Make the value known at plan time (use literal names or data sources), or apply the role and policy first, then re-run the check.",
+		HelpText:    "The checker fails closed: a grant it cannot see could be a node-role grant.",
+	},
+}
+
+// Rules returns every rule, ordered by ID.
+func Rules() []Rule {
+	return append([]Rule(nil), rules...)
+}
+
+func ruleByID(id string) Rule {
+	for _, r := range rules {
+		if r.ID == id {
+			return r
+		}
+	}
+	return Rule{ID: id}
+}
+
+// roleInfo is a role as the rules see it: from the inventory, or external
+// (only referenced by name or ARN).
+type roleInfo struct {
+	key        string // name when known, else the role's address
+	role       *Role  // nil for external roles
+	trust      *Policy
+	trustExpr  string // non-empty when the trust policy is unknown or invalid
+	evidence   []NodeRoleEvidence
+	podIDAssoc []string // addresses of Pod Identity associations using the role
+}
+
+func (r *roleInfo) isNodeRole() bool { return len(r.evidence) > 0 }
+
+func (r *roleInfo) evidenceStrings() []string {
+	var out []string
+	for _, e := range r.evidence {
+		out = append(out, e.String())
+	}
+	return out
+}
+
+func (r *roleInfo) address() string {
+	if r.role != nil {
+		return r.role.Address
+	}
+	return ""
+}
+
+type docInfo struct {
+	policy *Policy
+	err    error
+	grants []Grant
+}
+
+// reach is a policy document reaching a role.
+type reach struct {
+	address  string    // the resource the finding points at
+	source   string    // "inline policy aws_iam_role_policy.x", "AWS managed policy AmazonDynamoDBFullAccess"...
+	awsMgd   bool      // AWS managed policy
+	role     *roleInfo // nil when the role is unknown
+	roleExpr string    // what was unknown about the role
+	doc      *docInfo  // nil when the document is unknown
+	docExpr  string    // what was unknown about the document
+}
+
+type checker struct {
+	inv      *Inventory
+	disabled map[string]bool
+	roles    []*roleInfo
+	byAddr   map[string]*roleInfo
+	byName   map[string]*roleInfo
+	byARN    map[string]*roleInfo
+	docs     map[string]*docInfo
+	reaches  []*reach
+	findings []Finding
+
+	pendingUnknownFacts []unknownFact
+}
+
+// Check evaluates the rules over an inventory and returns the findings,
+// sorted by rule ID, address, role and message. Roles referenced by
+// policies, attachments and facts are resolved by address, else by name,
+// else by ARN (the name is the ARN's last path segment).
+func Check(inv *Inventory, opts CheckOptions) []Finding {
+	if inv == nil {
+		return nil
+	}
+	c := &checker{
+		inv:      inv,
+		disabled: map[string]bool{},
+		byAddr:   map[string]*roleInfo{},
+		byName:   map[string]*roleInfo{},
+		byARN:    map[string]*roleInfo{},
+		docs:     map[string]*docInfo{},
+	}
+	for _, id := range opts.DisabledRules {
+		c.disabled[strings.ToUpper(strings.TrimSpace(id))] = true
+	}
+	c.indexRoles()
+	c.collectNodeFacts()
+	c.collectReaches()
+	c.checkReaches()
+	c.checkRoles()
+	c.checkIMDS()
+	sort.SliceStable(c.findings, func(i, j int) bool {
+		a, b := c.findings[i], c.findings[j]
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		if a.Address != b.Address {
+			return a.Address < b.Address
+		}
+		if a.Role != b.Role {
+			return a.Role < b.Role
+		}
+		return a.Message < b.Message
+	})
+	return c.findings
+}
+
+func (c *checker) add(ruleID, address, role, message string, evidence []string, remediation string) {
+	if c.disabled[ruleID] {
+		return
+	}
+	r := ruleByID(ruleID)
+	if remediation == "" {
+		remediation = r.Remediation
+	}
+	c.findings = append(c.findings, Finding{
+		Rule: ruleID, Severity: r.Severity, Address: address, Message: message,
+		Remediation: remediation, Role: role, Evidence: evidence,
+	})
+}
+
+func roleNameFromARN(arn string) string {
+	a, err := ParseARN(arn)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
+		return ""
+	}
+	res := a.Resource
+	return res[strings.LastIndexByte(res, '/')+1:]
+}
+
+func (c *checker) indexRoles() {
+	for _, r := range c.inv.Roles {
+		if r == nil {
+			continue
+		}
+		ri := &roleInfo{role: r, key: r.Address}
+		name := ""
+		if !r.Name.Unknown && r.Name.Value != "" {
+			name = r.Name.Value
+		} else if !r.ARN.Unknown && r.ARN.Value != "" {
+			name = roleNameFromARN(r.ARN.Value)
+		}
+		if name != "" {
+			ri.key = name
+			if _, dup := c.byName[name]; !dup {
+				c.byName[name] = ri
+			}
+		}
+		if !r.ARN.Unknown && r.ARN.Value != "" {
+			c.byARN[r.ARN.Value] = ri
+		}
+		if r.Address != "" {
+			c.byAddr[r.Address] = ri
+		}
+		switch {
+		case r.TrustPolicy.Unknown:
+			ri.trustExpr = "its trust policy is unknown until apply (" + exprOr(r.TrustPolicy.Expr, r.Address+".assume_role_policy") + ")"
+		case r.TrustPolicy.JSON == "":
+			// No trust policy in the inventory: nothing to evaluate.
+		default:
+			p, err := ParsePolicy(r.TrustPolicy.JSON)
+			if err != nil {
+				ri.trustExpr = "its trust policy could not be parsed: " + err.Error()
+			} else {
+				ri.trust = p
+				ri.evidence = append(ri.evidence, EC2Evidence(p)...)
+			}
+		}
+		c.roles = append(c.roles, ri)
+	}
+}
+
+func exprOr(expr, fallback string) string {
+	if expr != "" {
+		return expr
+	}
+	return fallback
+}
+
+// resolve finds the role a reference points at. It returns nil and a
+// description of what is unknown when the reference cannot be resolved.
+func (c *checker) resolve(ref RoleRef) (*roleInfo, string) {
+	if ref.Address != "" {
+		if ri, ok := c.byAddr[ref.Address]; ok {
+			return ri, ""
+		}
+	}
+	name := ""
+	if !ref.Name.Unknown && ref.Name.Value != "" {
+		name = ref.Name.Value
+	}
+	if name == "" && !ref.ARN.Unknown && ref.ARN.Value != "" {
+		if ri, ok := c.byARN[ref.ARN.Value]; ok {
+			return ri, ""
+		}
+		name = roleNameFromARN(ref.ARN.Value)
+		if name == "" {
+			name = ref.ARN.Value
+		}
+	}
+	if name == "" {
+		switch {
+		case ref.Name.Unknown:
+			return nil, exprOr(ref.Name.Expr, "the role name")
+		case ref.ARN.Unknown:
+			return nil, exprOr(ref.ARN.Expr, "the role ARN")
+		case ref.Address != "":
+			return nil, ref.Address
+		default:
+			return nil, "the role (no name, ARN or address given)"
+		}
+	}
+	if ri, ok := c.byName[name]; ok {
+		return ri, ""
+	}
+	ri := &roleInfo{key: name}
+	c.byName[name] = ri
+	c.roles = append(c.roles, ri)
+	return ri, ""
+}
+
+func (c *checker) collectNodeFacts() {
+	for _, f := range c.inv.NodeRoleFacts {
+		if f == nil {
+			continue
+		}
+		ri, expr := c.resolve(f.Role)
+		if ri == nil {
+			c.unknownNodeFact(f, expr)
+			continue
+		}
+		ri.evidence = append(ri.evidence, NodeRoleEvidence{Kind: f.Kind, Source: f.Address, Detail: f.Detail})
+	}
+	for _, a := range c.inv.PodIdentityAssociations {
+		if a == nil {
+			continue
+		}
+		if ri, _ := c.resolve(a.Role); ri != nil {
+			ri.podIDAssoc = append(ri.podIDAssoc, a.Address)
+		}
+	}
+}
+
+// unknownNodeFact records a node role fact whose role is unknown; it is
+// checked after the reaches are known.
+func (c *checker) unknownNodeFact(f *NodeRoleFact, expr string) {
+	c.pendingUnknownFacts = append(c.pendingUnknownFacts, unknownFact{fact: f, expr: expr})
+}
+
+type unknownFact struct {
+	fact *NodeRoleFact
+	expr string
+}
+
+func (c *checker) doc(d Document) (*docInfo, string) {
+	if d.Unknown {
+		return nil, "unknown until apply (" + exprOr(d.Expr, "policy document") + ")"
+	}
+	if di, ok := c.docs[d.JSON]; ok {
+		return di, ""
+	}
+	di := &docInfo{}
+	di.policy, di.err = ParsePolicy(d.JSON)
+	if di.err == nil {
+		di.grants = AllowedDynamoDB([]*Policy{di.policy})
+	}
+	c.docs[d.JSON] = di
+	return di, ""
+}
+
+var managedGrantsCache sync.Map // normalised ARN → *docInfo
+
+func (c *checker) collectReaches() {
+	for _, ip := range c.inv.InlinePolicies {
+		if ip == nil {
+			continue
+		}
+		r := &reach{address: ip.Address, source: "Inline policy " + ip.Address}
+		r.role, r.roleExpr = c.resolve(ip.Role)
+		r.doc, r.docExpr = c.doc(ip.Document)
+		c.reaches = append(c.reaches, r)
+	}
+	mpByAddr := map[string]*ManagedPolicy{}
+	mpByARN := map[string]*ManagedPolicy{}
+	for _, mp := range c.inv.ManagedPolicies {
+		if mp == nil {
+			continue
+		}
+		mpByAddr[mp.Address] = mp
+		if !mp.ARN.Unknown && mp.ARN.Value != "" {
+			mpByARN[mp.ARN.Value] = mp
+		}
+	}
+	for _, at := range c.inv.Attachments {
+		if at == nil {
+			continue
+		}
+		r := &reach{address: at.Address}
+		r.role, r.roleExpr = c.resolve(at.Role)
+		mp := mpByAddr[at.PolicyAddress]
+		if mp == nil && !at.PolicyARN.Unknown {
+			mp = mpByARN[at.PolicyARN.Value]
+		}
+		switch {
+		case mp != nil:
+			r.source = "Customer managed policy " + mp.Address + " (attached by " + at.Address + ")"
+			r.doc, r.docExpr = c.doc(mp.Document)
+		case at.PolicyARN.Unknown:
+			r.source = "The policy attached by " + at.Address
+			r.docExpr = "its ARN is unknown until apply (" + exprOr(at.PolicyARN.Expr, at.Address+".policy_arn") + ")"
+		case IsAWSManagedPolicyARN(at.PolicyARN.Value):
+			arn := at.PolicyARN.Value
+			name := arn[strings.LastIndexByte(arn, '/')+1:]
+			r.source = "AWS managed policy " + name + " (attached by " + at.Address + ")"
+			r.awsMgd = true
+			p, found, err := AWSManagedPolicy(arn)
+			switch {
+			case !found:
+				r.docExpr = "policy " + arn + " is not in the embedded catalogue of AWS managed policies"
+			case err != nil:
+				r.doc = &docInfo{err: err}
+			default:
+				r.doc = managedGrants(arn, p)
+			}
+		default:
+			r.source = "Policy " + at.PolicyARN.Value + " (attached by " + at.Address + ")"
+			r.docExpr = "policy " + at.PolicyARN.Value + " is not defined in this plan, so its document could not be checked"
+		}
+		c.reaches = append(c.reaches, r)
+	}
+}
+
+// managedGrants caches the grant analysis of AWS managed policies across
+// calls.
+func managedGrants(arn string, p *Policy) *docInfo {
+	key, _ := normaliseManagedARN(arn)
+	if v, ok := managedGrantsCache.Load(key); ok {
+		return v.(*docInfo) //nolint:forcetypeassert // only *docInfo is stored
+	}
+	di := &docInfo{policy: p, grants: AllowedDynamoDB([]*Policy{p})}
+	v, _ := managedGrantsCache.LoadOrStore(key, di)
+	return v.(*docInfo) //nolint:forcetypeassert // only *docInfo is stored
+}
+
+func dataGrants(gs []Grant) []Grant {
+	var out []Grant
+	for _, g := range gs {
+		if g.Class.IsData() {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// summarizeGrants describes grants as "item-read and item-write actions
+// (dynamodb:GetItem, dynamodb:PutItem and 8 more) on `*`".
+func summarizeGrants(gs []Grant) string {
+	var classes, actions, resources []string
+	seenC, seenA, seenR := map[ActionClass]bool{}, map[string]bool{}, map[string]bool{}
+	cond := false
+	for _, g := range gs {
+		if !seenC[g.Class] {
+			seenC[g.Class] = true
+			classes = append(classes, string(g.Class))
+		}
+		if !seenA[g.Action] {
+			seenA[g.Action] = true
+			actions = append(actions, g.Action)
+		}
+		if !seenR[g.Resource] {
+			seenR[g.Resource] = true
+			resources = append(resources, "`"+g.Resource+"`")
+		}
+		cond = cond || g.Conditional
+	}
+	sort.Strings(classes)
+	sort.Strings(actions)
+	sort.Strings(resources)
+	list := actions
+	more := ""
+	if len(list) > 4 {
+		more = fmt.Sprintf(" and %d more", len(list)-4)
+		list = list[:4]
+	}
+	s := fmt.Sprintf("%s actions (%s%s) on %s", joinAnd(classes), strings.Join(list, ", "), more, joinAnd(resources))
+	if cond {
+		s += " (under conditions that may hold)"
+	}
+	return s
+}
+
+func (c *checker) checkReaches() {
+	// Policy-level rules (PI002-PI004) run once per document source:
+	// per inline policy, per customer managed policy, per AWS managed
+	// policy attachment.
+	type policyUse struct {
+		address string
+		awsMgd  bool
+		doc     *docInfo
+		roles   map[string]bool
+	}
+	uses := map[string]*policyUse{}
+	var order []string
+	for _, r := range c.reaches {
+		addr := r.address
+		if strings.HasPrefix(r.source, "Customer managed policy ") {
+			addr = strings.TrimPrefix(r.source, "Customer managed policy ")
+			addr = addr[:strings.Index(addr, " (attached by")]
+		}
+		u, ok := uses[addr]
+		if !ok {
+			u = &policyUse{address: addr, awsMgd: r.awsMgd, doc: r.doc, roles: map[string]bool{}}
+			uses[addr] = u
+			order = append(order, addr)
+		}
+		if r.role != nil {
+			u.roles[r.role.key] = true
+		}
+		c.checkNodeRoleReach(r)
+	}
+	// Customer managed policies that are not attached are still checked.
+	for _, mp := range c.inv.ManagedPolicies {
+		if mp == nil {
+			continue
+		}
+		if _, ok := uses[mp.Address]; ok {
+			continue
+		}
+		d, _ := c.doc(mp.Document)
+		uses[mp.Address] = &policyUse{address: mp.Address, doc: d, roles: map[string]bool{}}
+		order = append(order, mp.Address)
+	}
+	for _, addr := range order {
+		u := uses[addr]
+		if u.doc == nil || u.doc.err != nil {
+			continue
+		}
+		c.checkPolicyShape(u.address, strings.Join(sortedKeys(u.roles), ", "), u.awsMgd, u.doc)
+	}
+	c.checkUnknownFacts()
+}
+
+func (c *checker) checkNodeRoleReach(r *reach) {
+	var data []Grant
+	if r.doc != nil && r.doc.err == nil {
+		data = dataGrants(r.doc.grants)
+	}
+	docUnknown := r.doc == nil || r.doc.err != nil
+	docWhat := r.docExpr
+	if r.doc != nil && r.doc.err != nil {
+		docWhat = "its document could not be parsed: " + r.doc.err.Error()
+	}
+	switch {
+	case r.role == nil:
+		if docUnknown {
+			c.add(RuleUnknownAtPlan, r.address, "", fmt.Sprintf("%s reaches a role that is unknown until apply (%s), and %s. The role could be a node role.", r.source, r.roleExpr, docWhat), nil, "")
+		} else if len(data) > 0 {
+			c.add(RuleUnknownAtPlan, r.address, "", fmt.Sprintf("%s grants DynamoDB %s to a role that is unknown until apply (%s). The role could be a node role.", r.source, summarizeGrants(data), r.roleExpr), nil, "")
+		}
+	case r.role.isNodeRole():
+		if docUnknown {
+			c.add(RuleUnknownAtPlan, r.address, r.role.key, fmt.Sprintf("%s reaches node role `%s`, and %s. It could grant DynamoDB data access to every pod on the nodes.", r.source, r.role.key, docWhat), r.role.evidenceStrings(), "")
+		} else if len(data) > 0 {
+			_, detail := NodeRoleMessage(r.role.key, r.role.evidence)
+			msg := fmt.Sprintf("%s grants DynamoDB %s to role `%s`. %s", r.source, summarizeGrants(data), r.role.key, firstSentences(detail, 2))
+			c.add(RuleNodeRoleDataGrant, r.address, r.role.key, msg, r.role.evidenceStrings(), "")
+		}
+	case r.role.trustExpr != "" && (docUnknown || len(data) > 0):
+		what := "reaches"
+		if !docUnknown {
+			what = "grants DynamoDB " + summarizeGrants(data) + " to"
+		}
+		c.add(RuleUnknownAtPlan, r.address, r.role.key, fmt.Sprintf("%s %s role `%s`, but %s, so the role could be a node role.", r.source, what, r.role.key, r.role.trustExpr), nil, "")
+	}
+}
+
+// firstSentences returns the first n sentences of s.
+func firstSentences(s string, n int) string {
+	idx := 0
+	for i := 0; i < n; i++ {
+		j := strings.Index(s[idx:], ". ")
+		if j < 0 {
+			return s
+		}
+		idx += j + 2
+	}
+	return strings.TrimSpace(s[:idx])
+}
+
+func (c *checker) checkPolicyShape(address, roles string, awsMgd bool, d *docInfo) {
+	wildRes := map[int][]Grant{}
+	wildAct := map[int]map[string][]Grant{}
+	notAR := map[int][]Grant{}
+	for _, g := range d.grants {
+		if g.Class.IsData() && g.ResourceWildcard && !g.NotResource {
+			wildRes[g.Statement] = append(wildRes[g.Statement], g)
+		}
+		if g.ActionWildcard && !g.NotAction {
+			if wildAct[g.Statement] == nil {
+				wildAct[g.Statement] = map[string][]Grant{}
+			}
+			wildAct[g.Statement][g.ActionPattern] = append(wildAct[g.Statement][g.ActionPattern], g)
+		}
+		if g.NotAction || g.NotResource {
+			notAR[g.Statement] = append(notAR[g.Statement], g)
+		}
+	}
+	label := func(n int) string { return d.policy.Statements[n-1].Label(n) }
+	prefix := "Policy"
+	if awsMgd {
+		prefix = "AWS managed policy"
+	}
+	for _, n := range sortedIntKeys(wildRes) {
+		c.add(RuleWildcardResource, address, roles, fmt.Sprintf("%s %s: %s allows DynamoDB %s, which match every table the pattern covers, including tables created later.",
+			prefix, address, label(n), summarizeGrants(wildRes[n])), nil, shapeRemediation(awsMgd, ruleByID(RuleWildcardResource).Remediation))
+	}
+	for _, n := range sortedIntKeys(wildAct) {
+		for _, pat := range sortedKeys(wildAct[n]) {
+			gs := wildAct[n][pat]
+			c.add(RuleWildcardAction, address, roles, fmt.Sprintf("%s %s: %s allows action pattern %q, which covers %s.",
+				prefix, address, label(n), pat, summarizeGrants(gs)), nil, shapeRemediation(awsMgd, ruleByID(RuleWildcardAction).Remediation))
+		}
+	}
+	for _, n := range sortedIntKeys(notAR) {
+		st := d.policy.Statements[n-1]
+		what := "NotResource"
+		if st.NotAction != nil {
+			what = "NotAction"
+			if st.NotResource != nil {
+				what = "NotAction and NotResource"
+			}
+		}
+		c.add(RuleNotActionNotResource, address, roles, fmt.Sprintf("%s %s: %s is an Allow with %s, so it grants everything not listed, including DynamoDB %s.",
+			prefix, address, label(n), what, summarizeGrants(notAR[n])), nil, shapeRemediation(awsMgd, ruleByID(RuleNotActionNotResource).Remediation))
+	}
+}
+
+func shapeRemediation(awsMgd bool, r string) string {
+	if awsMgd {
+		return "Detach the AWS managed policy and grant only the DynamoDB actions and tables the workload needs (for example with podidentity_least_privilege)."
+	}
+	return r
+}
+
+func sortedIntKeys[V any](m map[int]V) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	return keys
+}
+
+func (c *checker) checkUnknownFacts() {
+	for _, uf := range c.pendingUnknownFacts {
+		var candidates []string
+		seen := map[string]bool{}
+		for _, r := range c.reaches {
+			if r.role == nil || r.role.isNodeRole() || (r.role.trust != nil && AdmitsPodIdentity(r.role.trust)) {
+				continue
+			}
+			if r.doc == nil || r.doc.err != nil || len(dataGrants(r.doc.grants)) > 0 {
+				if !seen[r.role.key] {
+					seen[r.role.key] = true
+					candidates = append(candidates, "`"+r.role.key+"`")
+				}
+			}
+		}
+		if len(candidates) == 0 {
+			continue
+		}
+		sort.Strings(candidates)
+		c.add(RuleUnknownAtPlan, uf.fact.Address, "", fmt.Sprintf("The role of %s is unknown until apply (%s). It could be %s, which may get DynamoDB data access in this plan, and would then be a node role.",
+			uf.fact.Address, uf.expr, joinOr(candidates)), nil, "")
+	}
+}
+
+func joinOr(s []string) string {
+	if len(s) <= 1 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " or " + s[len(s)-1]
+}
+
+func (c *checker) checkRoles() {
+	for _, ri := range c.roles {
+		podTrust := ri.trust != nil && AdmitsPodIdentity(ri.trust)
+		if (podTrust || len(ri.podIDAssoc) > 0) && ri.isNodeRole() {
+			addr := ri.address()
+			if addr == "" && len(ri.podIDAssoc) > 0 {
+				addr = ri.podIDAssoc[0]
+			}
+			var uses []string
+			if podTrust {
+				uses = append(uses, "its trust policy admits "+PodIdentityServicePrincipal)
+			}
+			if len(ri.podIDAssoc) > 0 {
+				uses = append(uses, "Pod Identity association "+strings.Join(ri.podIDAssoc, ", ")+" uses it")
+			}
+			_, detail := NodeRoleMessage(ri.key, ri.evidence)
+			c.add(RuleDualUseRole, addr, ri.key, fmt.Sprintf("Role `%s` is used for EKS Pod Identity (%s), and it is also a node role: %s",
+				ri.key, joinAnd(uses), strings.TrimPrefix(firstSentences(detail, 2), "Role `"+ri.key+"` ")), ri.evidenceStrings(), "")
+		}
+		if podTrust && !trustHasServiceAccountConditions(ri.trust) {
+			c.add(RuleUnscopedTrust, ri.address(), ri.key, fmt.Sprintf("The trust policy of role `%s` lets %s assume it without StringEquals conditions on %s and %s, so any Pod Identity association in the account can give the role to any service account in any cluster.",
+				ri.key, PodIdentityServicePrincipal, TagNamespace, TagServiceAccount), nil, "")
+		}
+	}
+}
+
+func (c *checker) checkIMDS() {
+	for _, ng := range c.inv.NodeGroupIMDS {
+		if ng == nil || ng.HTTPEndpointDisabled {
+			continue
+		}
+		role := ""
+		if ri, _ := c.resolve(ng.Role); ri != nil {
+			role = ri.key
+		}
+		where := ng.Address
+		if ng.LaunchTemplateAddress != "" {
+			where += " (launch template " + ng.LaunchTemplateAddress + ")"
+		}
+		var why string
+		switch {
+		case ng.HopLimitUnknown:
+			why = "http_put_response_hop_limit is unknown until apply"
+		case ng.HopLimit == nil:
+			why = "http_put_response_hop_limit is not set (EKS launch templates default to 2)"
+		case *ng.HopLimit > 1:
+			why = fmt.Sprintf("http_put_response_hop_limit is %d", *ng.HopLimit)
+		default:
+			continue
+		}
+		c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on node group %s can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil, "")
+	}
+}
