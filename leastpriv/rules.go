@@ -497,8 +497,15 @@ func summarizeGrants(gs []Grant) string {
 		}
 		cond = cond || g.Conditional
 	}
-	sort.Strings(classes)
-	sort.Strings(actions)
+	sort.Slice(classes, func(i, j int) bool { return classRank(ActionClass(classes[i])) < classRank(ActionClass(classes[j])) })
+	sort.Slice(actions, func(i, j int) bool {
+		ai, _ := LookupDynamoDBAction(actions[i])
+		aj, _ := LookupDynamoDBAction(actions[j])
+		if ri, rj := classRank(ai.Class), classRank(aj.Class); ri != rj {
+			return ri < rj
+		}
+		return actions[i] < actions[j]
+	})
 	sort.Strings(resources)
 	list := actions
 	more := ""
@@ -511,6 +518,17 @@ func summarizeGrants(gs []Grant) string {
 		s += " (under conditions that may hold)"
 	}
 	return s
+}
+
+// classRank orders classes for messages: item data first.
+func classRank(c ActionClass) int {
+	for i, x := range []ActionClass{ClassItemRead, ClassItemWrite, ClassStreamRead, ClassBulkData, ClassPermissions,
+		ClassMetadataRead, ClassControlPlane, ClassDestructiveAdmin, ClassAccountLevel} {
+		if x == c {
+			return i
+		}
+	}
+	return 99
 }
 
 func (c *checker) checkReaches() {
