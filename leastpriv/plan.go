@@ -1,0 +1,467 @@
+package leastpriv
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// ReadPlanFile reads the output of `terraform show -json PLANFILE` (or
+// `tofu show -json`) from path and returns the Inventory it describes.
+// See ReadPlan.
+func ReadPlanFile(path string) (*Inventory, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadPlan(f)
+}
+
+// ReadPlan reads the output of `terraform show -json PLANFILE` (JSON plan
+// format 1.x) and returns the Inventory it describes: the roles the plan
+// creates or keeps, the policies that reach them and the resources that make
+// a role a node role.
+//
+// Values that are unknown until apply (the ARN of a role the plan creates,
+// a policy rendered from a data source that is read during apply...) are
+// planValue through the plan's configuration: references to resources, module
+// outputs and module variables are followed, with count and for_each
+// instance keys, and the prior state is used for resources the plan does not
+// change. What still cannot be planValue is reported as an unknown Value with
+// the expression it came from, so that the rules can fail closed.
+//
+// Resources that the plan deletes grant nothing and are left out; a resource
+// that is replaced counts as its new version.
+//
+// The plan is decoded as a stream: planned_values and other sections that
+// duplicate resource_changes are skipped without being held in memory, and
+// only the attributes the checker needs are kept for each resource.
+func ReadPlan(r io.Reader) (*Inventory, error) {
+	p, err := decodePlan(r)
+	if err != nil {
+		return nil, err
+	}
+	return p.inventory(), nil
+}
+
+// planFormatMajor is the major version of the JSON plan format this
+// package reads.
+const planFormatMajor = 1
+
+// PlanError is returned by ReadPlan for input that is not a JSON plan this
+// package can read. Offset is the byte offset of the problem in the input
+// when known, or -1.
+type PlanError struct {
+	Offset int64
+	Msg    string
+	Err    error
+}
+
+func (e *PlanError) Error() string {
+	if e.Offset >= 0 {
+		return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.Msg)
+	}
+	return e.Msg
+}
+
+func (e *PlanError) Unwrap() error { return e.Err }
+
+// plan is the part of a JSON plan the checker keeps.
+type planData struct {
+	formatVersion string
+	variables     map[string]any
+	// changes are the relevant resources of resource_changes, in order.
+	changes []*planResource
+	// prior are the relevant resources of prior_state, by address.
+	prior      map[string]*planResource
+	priorOrder []string
+	config     *tfjson.Config
+}
+
+// planResource is one resource instance with the attributes the checker
+// needs (after values pruned to planRelevantAttributes).
+type planResource struct {
+	Address       string
+	ModuleAddress string
+	Mode          string
+	Type          string
+	Name          string
+	Index         any
+	Actions       tfjson.Actions
+	// Values are the planned (or prior) attribute values. Unknown marks the
+	// attributes that are unknown until apply, with the same shape as
+	// after_unknown in the plan.
+	Values  map[string]any
+	Unknown map[string]any
+	// FromPrior is true for resources found only in prior_state.
+	FromPrior bool
+}
+
+// deleted reports whether the plan removes the resource without creating a
+// new one.
+func (r *planResource) deleted() bool {
+	return r.Actions.Delete() || r.Actions.Forget()
+}
+
+// planRelevantAttributes lists, per resource type, the attributes the checker
+// reads. Everything else is dropped while decoding.
+var planRelevantAttributes = map[string][]string{
+	"aws_iam_role":                              {"arn", "assume_role_policy", "id", "inline_policy", "managed_policy_arns", "name"},
+	"aws_iam_role_policy":                       {"name", "policy", "role"},
+	"aws_iam_role_policy_attachment":            {"policy_arn", "role"},
+	"aws_iam_policy":                            {"arn", "id", "name", "policy"},
+	"aws_iam_policy_attachment":                 {"policy_arn", "roles"},
+	"aws_iam_role_policies_exclusive":           {"policy_names", "role_name"},
+	"aws_iam_role_policy_attachments_exclusive": {"policy_arns", "role_name"},
+	"aws_eks_node_group":                        {"cluster_name", "launch_template", "node_group_name", "node_role_arn"},
+	"aws_eks_cluster":                           {"compute_config", "name"},
+	"aws_iam_instance_profile":                  {"arn", "name", "role"},
+	"aws_eks_access_entry":                      {"cluster_name", "principal_arn", "type"},
+	"aws_eks_fargate_profile":                   {"cluster_name", "fargate_profile_name", "pod_execution_role_arn"},
+	"aws_launch_template":                       {"id", "metadata_options", "name"},
+	"aws_eks_pod_identity_association":          {"cluster_name", "namespace", "role_arn", "service_account"},
+	"aws_iam_policy_document":                   {"json", "override_policy_documents", "source_policy_documents", "statement", "version"},
+	"podidentity_least_privilege": {
+		"cluster_name", "existing_role_name", "namespace", "policy_json",
+		"role_arn", "role_name", "service_account", "trust_policy_json",
+	},
+}
+
+// decodePlan streams the top level of a JSON plan.
+func decodePlan(r io.Reader) (*planData, error) {
+	dec := json.NewDecoder(bufio.NewReaderSize(r, 256<<10))
+	p := &planData{prior: map[string]*planResource{}}
+	wrap := func(err error) error {
+		if err == nil {
+			return nil
+		}
+		var pe *PlanError
+		if errors.As(err, &pe) {
+			return err
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return &PlanError{Offset: dec.InputOffset(), Msg: "unexpected end of input", Err: err}
+		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return &PlanError{Offset: se.Offset, Msg: se.Error(), Err: err}
+		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return &PlanError{Offset: te.Offset, Msg: te.Error(), Err: err}
+		}
+		return &PlanError{Offset: dec.InputOffset(), Msg: err.Error(), Err: err}
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, &PlanError{Offset: -1, Msg: "not a JSON plan: expected an object from terraform show -json"}
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, wrap(err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "format_version":
+			if err := dec.Decode(&p.formatVersion); err != nil {
+				return nil, wrap(err)
+			}
+			if err := planCheckFormatVersion(p.formatVersion); err != nil {
+				return nil, err
+			}
+		case "variables":
+			var vars map[string]*tfjson.PlanVariable
+			if err := dec.Decode(&vars); err != nil {
+				return nil, wrap(err)
+			}
+			p.variables = make(map[string]any, len(vars))
+			for k, v := range vars {
+				if v != nil {
+					p.variables[k] = v.Value
+				}
+			}
+		case "resource_changes":
+			if err := planDecodeArray(dec, func() error { return p.decodeChange(dec) }); err != nil {
+				return nil, wrap(err)
+			}
+		case "prior_state":
+			if err := p.decodePriorState(dec); err != nil {
+				return nil, wrap(err)
+			}
+		case "configuration":
+			var cfg tfjson.Config
+			if err := dec.Decode(&cfg); err != nil {
+				return nil, wrap(err)
+			}
+			p.config = &cfg
+		default:
+			// planned_values, resource_drift, output_changes, checks,
+			// relevant_attributes...: not needed.
+			if err := planSkipValue(dec, 3); err != nil {
+				return nil, wrap(err)
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, wrap(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, &PlanError{Offset: dec.InputOffset(), Msg: "unexpected data after the plan object"}
+	}
+	if p.formatVersion == "" {
+		return nil, &PlanError{Offset: -1, Msg: "not a JSON plan: format_version is missing (expected the output of terraform show -json PLANFILE)"}
+	}
+	return p, nil
+}
+
+// planCheckFormatVersion accepts JSON plan format 1.x (and the 0.x formats
+// that preceded it, which have the same shape).
+func planCheckFormatVersion(v string) error {
+	major, _, _ := strings.Cut(v, ".")
+	n, err := strconv.Atoi(major)
+	if err != nil {
+		return &PlanError{Offset: -1, Msg: fmt.Sprintf("invalid plan format_version %q", v)}
+	}
+	if n > planFormatMajor {
+		return &PlanError{Offset: -1, Msg: fmt.Sprintf("plan format %s is not supported; this tool reads format 1.x from terraform show -json", v)}
+	}
+	return nil
+}
+
+// planRawChange is the shape of one resource_changes entry, with values left
+// raw until the type is known to be relevant.
+type planRawChange struct {
+	Address       string          `json:"address"`
+	ModuleAddress string          `json:"module_address"`
+	Mode          string          `json:"mode"`
+	Type          string          `json:"type"`
+	Name          string          `json:"name"`
+	Index         any             `json:"index"`
+	Deposed       string          `json:"deposed"`
+	Change        *planRawChangeValue `json:"change"`
+}
+
+type planRawChangeValue struct {
+	Actions      tfjson.Actions `json:"actions"`
+	After        planLazyObject     `json:"after"`
+	AfterUnknown planLazyObject     `json:"after_unknown"`
+}
+
+// planLazyObject keeps the raw bytes of a value so that it is only decoded (and
+// pruned) when the resource type is relevant.
+type planLazyObject struct{ raw []byte }
+
+func (l *planLazyObject) UnmarshalJSON(b []byte) error {
+	l.raw = append(l.raw[:0], b...)
+	return nil
+}
+
+func (p *planData) decodeChange(dec *json.Decoder) error {
+	var rc planRawChange
+	if err := dec.Decode(&rc); err != nil {
+		return err
+	}
+	attrs, ok := planRelevantAttributes[rc.Type]
+	if !ok || rc.Change == nil || rc.Deposed != "" {
+		return nil
+	}
+	res := &planResource{
+		Address: rc.Address, ModuleAddress: rc.ModuleAddress, Mode: rc.Mode,
+		Type: rc.Type, Name: rc.Name, Index: rc.Index, Actions: rc.Change.Actions,
+	}
+	var err error
+	if res.Values, err = planPruneObject(rc.Change.After.raw, attrs); err != nil {
+		return err
+	}
+	if res.Unknown, err = planPruneObject(rc.Change.AfterUnknown.raw, attrs); err != nil {
+		return err
+	}
+	p.changes = append(p.changes, res)
+	return nil
+}
+
+// planPruneObject decodes a JSON object and keeps only keys.
+func planPruneObject(raw []byte, keys []string) (map[string]any, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(keys))
+	for _, k := range keys {
+		v, ok := m[k]
+		if !ok {
+			continue
+		}
+		var x any
+		if err := json.Unmarshal(v, &x); err != nil {
+			return nil, err
+		}
+		if x != nil {
+			out[k] = x
+		}
+	}
+	return out, nil
+}
+
+// planPriorResource is the shape of a resource in prior_state.
+type planPriorResource struct {
+	Address string     `json:"address"`
+	Mode    string     `json:"mode"`
+	Type    string     `json:"type"`
+	Name    string     `json:"name"`
+	Index   any        `json:"index"`
+	Deposed string     `json:"deposed_key"`
+	Values  planLazyObject `json:"values"`
+}
+
+// decodePriorState walks prior_state.values.root_module and its
+// child_modules, keeping the relevant resources.
+func (p *planData) decodePriorState(dec *json.Decoder) error {
+	return planDecodeObject(dec, func(key string) error {
+		if key != "values" {
+			return planSkipValue(dec, 2)
+		}
+		return planDecodeObject(dec, func(key string) error {
+			if key != "root_module" {
+				return planSkipValue(dec, 2)
+			}
+			return p.decodePriorModule(dec)
+		})
+	})
+}
+
+func (p *planData) decodePriorModule(dec *json.Decoder) error {
+	var moduleAddress string
+	return planDecodeObject(dec, func(key string) error {
+		switch key {
+		case "address":
+			return dec.Decode(&moduleAddress)
+		case "resources":
+			return planDecodeArray(dec, func() error {
+				var pr planPriorResource
+				if err := dec.Decode(&pr); err != nil {
+					return err
+				}
+				attrs, ok := planRelevantAttributes[pr.Type]
+				if !ok || pr.Deposed != "" {
+					return nil
+				}
+				vals, err := planPruneObject(pr.Values.raw, attrs)
+				if err != nil {
+					return err
+				}
+				if _, seen := p.prior[pr.Address]; !seen {
+					p.priorOrder = append(p.priorOrder, pr.Address)
+				}
+				p.prior[pr.Address] = &planResource{
+					Address: pr.Address, ModuleAddress: planModuleOfAddress(pr.Address), Mode: pr.Mode,
+					Type: pr.Type, Name: pr.Name, Index: pr.Index, Values: vals,
+					Actions: tfjson.Actions{tfjson.ActionNoop}, FromPrior: true,
+				}
+				return nil
+			})
+		case "child_modules":
+			return planDecodeArray(dec, func() error { return p.decodePriorModule(dec) })
+		default:
+			return planSkipValue(dec, 2)
+		}
+	})
+}
+
+// planDecodeObject reads an object, calling fn for each key with the decoder
+// positioned at the value. fn must consume the value.
+func planDecodeObject(dec *json.Decoder, fn func(key string) error) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		return nil
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return &PlanError{Offset: dec.InputOffset(), Msg: fmt.Sprintf("expected an object, found %v", tok)}
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		if err := fn(key); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token()
+	return err
+}
+
+// planDecodeArray reads an array, calling fn for each element with the decoder
+// positioned at it. fn must consume the element. null is an empty array.
+func planDecodeArray(dec *json.Decoder, fn func() error) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok == nil {
+		return nil
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return &PlanError{Offset: dec.InputOffset(), Msg: fmt.Sprintf("expected an array, found %v", tok)}
+	}
+	for dec.More() {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token()
+	return err
+}
+
+// planDiscard consumes a JSON value without keeping it.
+type planDiscard struct{}
+
+func (*planDiscard) UnmarshalJSON([]byte) error { return nil }
+
+// planSkipValue consumes the next value. Objects and arrays are entered up to
+// depth levels so that the decoder never buffers one huge value (such as
+// planned_values) at once.
+func planSkipValue(dec *json.Decoder, depth int) error {
+	if depth <= 0 {
+		return dec.Decode(&planDiscard{})
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return nil
+	}
+	for dec.More() {
+		if d == '{' {
+			if _, err := dec.Token(); err != nil {
+				return err
+			}
+		}
+		if err := planSkipValue(dec, depth-1); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token()
+	return err
+}

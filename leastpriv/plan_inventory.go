@@ -1,0 +1,432 @@
+package leastpriv
+
+import (
+	"strconv"
+	"strings"
+)
+
+// planNodeAccessEntryTypes are the access entry types that make the principal
+// a node role.
+var planNodeAccessEntryTypes = map[string]bool{"EC2_LINUX": true, "EC2_WINDOWS": true, "HYBRID_LINUX": true}
+
+// inventory builds the Inventory of a decoded plan.
+func (p *planData) inventory() *Inventory {
+	r := newPlanResolver(p)
+	inv := &Inventory{}
+	b := &planInventoryBuilder{r: r, inv: inv}
+	for _, res := range r.order {
+		if res.Mode == "data" {
+			continue
+		}
+		b.add(res)
+	}
+	b.linkRoles()
+	return inv
+}
+
+type planInventoryBuilder struct {
+	r   *planResolver
+	inv *Inventory
+}
+
+func (b *planInventoryBuilder) add(res *planResource) {
+	a := res.Address
+	switch res.Type {
+	case "aws_iam_role":
+		self := b.selfRoleRef(res)
+		b.inv.Roles = append(b.inv.Roles, &Role{Address: a, Name: self.Name, ARN: self.ARN, TrustPolicy: b.document(res, []any{"assume_role_policy"})})
+		for i := range planListLen(res, "inline_policy") {
+			doc := b.document(res, []any{"inline_policy", i, "policy"})
+			if doc.JSON == "" && !doc.Unknown {
+				continue
+			}
+			b.inv.InlinePolicies = append(b.inv.InlinePolicies, &InlinePolicy{Address: a, Role: self, Document: doc})
+		}
+		for _, pol := range b.policyARNs(res, "managed_policy_arns") {
+			b.inv.Attachments = append(b.inv.Attachments, &Attachment{Address: a, Role: self, PolicyARN: pol.val, PolicyAddress: pol.addr})
+		}
+	case "aws_iam_role_policy":
+		b.inv.InlinePolicies = append(b.inv.InlinePolicies, &InlinePolicy{
+			Address: a, Role: b.roleRef(res, []any{"role"}), Document: b.document(res, []any{"policy"}),
+		})
+	case "aws_iam_role_policy_attachment":
+		pol := b.policyARN(res, []any{"policy_arn"})
+		b.inv.Attachments = append(b.inv.Attachments, &Attachment{
+			Address: a, Role: b.roleRef(res, []any{"role"}), PolicyARN: pol.val, PolicyAddress: pol.addr,
+		})
+	case "aws_iam_role_policy_attachments_exclusive":
+		role := b.roleRef(res, []any{"role_name"})
+		for _, pol := range b.policyARNs(res, "policy_arns") {
+			b.inv.Attachments = append(b.inv.Attachments, &Attachment{Address: a, Role: role, PolicyARN: pol.val, PolicyAddress: pol.addr})
+		}
+	case "aws_iam_policy_attachment":
+		pol := b.policyARN(res, []any{"policy_arn"})
+		for _, role := range b.roleRefs(res, "roles") {
+			b.inv.Attachments = append(b.inv.Attachments, &Attachment{Address: a, Role: role, PolicyARN: pol.val, PolicyAddress: pol.addr})
+		}
+	case "aws_iam_policy":
+		b.inv.ManagedPolicies = append(b.inv.ManagedPolicies, &ManagedPolicy{
+			Address: a, Name: b.str(res, "name"), ARN: b.str(res, "arn"), Document: b.document(res, []any{"policy"}),
+		})
+	case "aws_eks_node_group":
+		role := b.roleRef(res, []any{"node_role_arn"})
+		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
+			Kind: NodeRoleOfNodeGroup, Address: a, Role: role, Detail: planDescribeNodeGroup(b.str(res, "cluster_name"), b.str(res, "node_group_name")),
+		})
+		b.inv.NodeGroupIMDS = append(b.inv.NodeGroupIMDS, b.imds(res, role))
+	case "aws_eks_cluster":
+		if planListLen(res, "compute_config") == 0 {
+			return
+		}
+		path := []any{"compute_config", 0, "node_role_arn"}
+		v := b.r.attr(res, path, 0)
+		if v.val.IsNull() && v.addr == "" {
+			return
+		}
+		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
+			Kind: NodeRoleOfAutoMode, Address: a, Role: b.roleRef(res, path), Detail: planDescribeCluster(b.str(res, "name")),
+		})
+	case "aws_iam_instance_profile":
+		v := b.r.attr(res, []any{"role"}, 0)
+		if v.val.IsNull() && v.addr == "" {
+			return
+		}
+		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{Kind: NodeRoleInInstanceProfile, Address: a, Role: b.roleRef(res, []any{"role"})})
+	case "aws_eks_access_entry":
+		typ := b.str(res, "type")
+		if typ.Unknown || !planNodeAccessEntryTypes[typ.Value] {
+			return
+		}
+		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
+			Kind: NodeRoleOfAccessEntry, Address: a, Role: b.roleRef(res, []any{"principal_arn"}), Detail: typ.Value,
+		})
+	case "aws_eks_fargate_profile":
+		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
+			Kind: NodeRoleOfFargateProfile, Address: a, Role: b.roleRef(res, []any{"pod_execution_role_arn"}), Detail: planDescribeCluster(b.str(res, "cluster_name")),
+		})
+	case "aws_eks_pod_identity_association":
+		b.inv.PodIdentityAssociations = append(b.inv.PodIdentityAssociations, &PodIdentityAssociation{
+			Address: a, ClusterName: b.str(res, "cluster_name"), Namespace: b.str(res, "namespace"),
+			ServiceAccount: b.str(res, "service_account"), Role: b.roleRef(res, []any{"role_arn"}),
+		})
+	case "podidentity_least_privilege":
+		b.addLeastPrivilege(res)
+	}
+}
+
+// addLeastPrivilege adds this provider's resource: a role it creates (or
+// an existing role it puts its inline policy on) and the association.
+func (b *planInventoryBuilder) addLeastPrivilege(res *planResource) {
+	a := res.Address
+	var role RoleRef
+	existing := b.r.attr(res, []any{"existing_role_name"}, 0)
+	if existing.val.IsNull() && existing.addr == "" {
+		role = b.selfRoleRef(res)
+		b.inv.Roles = append(b.inv.Roles, &Role{Address: a, Name: role.Name, ARN: role.ARN, TrustPolicy: b.document(res, []any{"trust_policy_json"})})
+	} else {
+		role = b.roleRef(res, []any{"existing_role_name"})
+	}
+	doc := b.document(res, []any{"policy_json"})
+	if doc.JSON != "" || doc.Unknown {
+		b.inv.InlinePolicies = append(b.inv.InlinePolicies, &InlinePolicy{Address: a, Role: role, Document: doc})
+	}
+	b.inv.PodIdentityAssociations = append(b.inv.PodIdentityAssociations, &PodIdentityAssociation{
+		Address: a, ClusterName: b.str(res, "cluster_name"), Namespace: b.str(res, "namespace"),
+		ServiceAccount: b.str(res, "service_account"), Role: role,
+	})
+}
+
+func planDescribeNodeGroup(cluster, name Value) string {
+	var parts []string
+	if name.Value != "" {
+		parts = append(parts, "node group "+name.Value)
+	}
+	if cluster.Value != "" {
+		parts = append(parts, "cluster "+cluster.Value)
+	}
+	return strings.Join(parts, " in ")
+}
+
+func planDescribeCluster(cluster Value) string {
+	if cluster.Value == "" {
+		return ""
+	}
+	return "cluster " + cluster.Value
+}
+
+// str evaluates a top-level string attribute.
+func (b *planInventoryBuilder) str(res *planResource, name string) Value {
+	return b.r.attr(res, []any{name}, 0).val
+}
+
+func planListLen(res *planResource, name string) int {
+	l, _ := res.Values[name].([]any)
+	if n := len(l); n > 0 {
+		return n
+	}
+	if u, ok := res.Unknown[name].([]any); ok {
+		return len(u)
+	}
+	return 0
+}
+
+// selfRoleRef is the RoleRef of a role resource (aws_iam_role or a role
+// created by podidentity_least_privilege).
+func (b *planInventoryBuilder) selfRoleRef(res *planResource) RoleRef {
+	nameAttr, arnAttr := "name", "arn"
+	if res.Type == "podidentity_least_privilege" {
+		nameAttr, arnAttr = "role_name", "role_arn"
+	}
+	ref := RoleRef{Address: res.Address, Name: b.str(res, nameAttr), ARN: b.str(res, arnAttr)}
+	if ref.Name.Unknown && !ref.ARN.Unknown {
+		ref.Name = planRoleNameFromARN(ref.ARN)
+	}
+	return ref
+}
+
+// roleRef evaluates an attribute that names a role by name or ARN.
+func (b *planInventoryBuilder) roleRef(res *planResource, path []any) RoleRef {
+	return b.roleRefFrom(b.r.attr(res, path, 0))
+}
+
+func (b *planInventoryBuilder) roleRefFrom(v planValue) RoleRef {
+	if v.addr != "" {
+		if target := b.r.byAddr[v.addr]; target != nil {
+			switch target.Type {
+			case "aws_iam_role", "podidentity_least_privilege":
+				return b.selfRoleRef(target)
+			case "aws_iam_instance_profile":
+				// A profile's role: follow it.
+				return b.roleRef(target, []any{"role"})
+			}
+		}
+	}
+	ref := RoleRef{}
+	if v.val.Unknown {
+		ref.ARN = v.val
+		ref.Name = v.val
+		return ref
+	}
+	if strings.HasPrefix(v.val.Value, "arn:") {
+		ref.ARN = v.val
+		ref.Name = planRoleNameFromARN(v.val)
+	} else {
+		ref.Name = v.val
+	}
+	return ref
+}
+
+// planRoleNameFromARN returns the role name of a role ARN (the last path
+// element).
+func planRoleNameFromARN(arn Value) Value {
+	if arn.Unknown || !strings.HasPrefix(arn.Value, "arn:") {
+		return arn
+	}
+	_, res, ok := strings.Cut(arn.Value, ":role/")
+	if !ok {
+		return Value{}
+	}
+	if i := strings.LastIndexByte(res, '/'); i >= 0 {
+		res = res[i+1:]
+	}
+	return Known(res)
+}
+
+// roleRefs evaluates a set of role names (aws_iam_policy_attachment.roles).
+func (b *planInventoryBuilder) roleRefs(res *planResource, name string) []RoleRef {
+	var refs []RoleRef
+	for _, v := range b.list(res, name) {
+		refs = append(refs, b.roleRefFrom(v))
+	}
+	return refs
+}
+
+// policyARN evaluates a policy ARN attribute, with the aws_iam_policy it
+// refers to when known.
+func (b *planInventoryBuilder) policyARN(res *planResource, path []any) planValue {
+	v := b.r.attr(res, path, 0)
+	if v.typ != "aws_iam_policy" {
+		v.addr = ""
+	}
+	return v
+}
+
+func (b *planInventoryBuilder) policyARNs(res *planResource, name string) []planValue {
+	out := b.list(res, name)
+	for i := range out {
+		if out[i].typ != "aws_iam_policy" {
+			out[i].addr = ""
+		}
+	}
+	return out
+}
+
+// list evaluates a list or set of strings: the known elements, and for
+// unknown elements the references of the configuration expression.
+func (b *planInventoryBuilder) list(res *planResource, name string) []planValue {
+	var out []planValue
+	seen := map[string]bool{}
+	vals, _ := res.Values[name].([]any)
+	anyUnknown := planUnknownAt(res.Unknown, []any{name})
+	for i, v := range vals {
+		if planUnknownAt(res.Unknown, []any{name, i}) {
+			anyUnknown = true
+			continue
+		}
+		if s, ok := v.(string); ok && s != "" {
+			out = append(out, planValue{val: Known(s)})
+			seen[s] = true
+		}
+	}
+	if !anyUnknown {
+		return out
+	}
+	e := b.r.configExpr(res, []any{name})
+	if e == nil || e.ExpressionData == nil {
+		// Optional and computed, and not set in the configuration
+		// (managed_policy_arns of a new role): nothing is attached.
+		return out
+	}
+	if len(e.References) == 0 {
+		return append(out, planValue{val: UnknownValue(res.Address + "." + name)})
+	}
+	sc := b.r.scopeOf(res)
+	found := false
+	for _, ref := range e.References {
+		v := b.r.ref(sc, ref, 1)
+		if v.addr == "" {
+			continue
+		}
+		key := v.addr
+		if !v.val.Unknown {
+			key = v.val.Value
+		}
+		if seen[key] || seen[v.addr] {
+			seen[v.addr] = true
+			found = true
+			continue
+		}
+		seen[key], seen[v.addr] = true, true
+		out = append(out, v)
+		found = true
+	}
+	if !found {
+		out = append(out, planValue{val: UnknownValue(planDescribeRef(res.ModuleAddress, e.References[0]))})
+	}
+	return out
+}
+
+// imds describes how a node group's launch template exposes IMDS.
+func (b *planInventoryBuilder) imds(res *planResource, role RoleRef) *NodeGroupIMDS {
+	out := &NodeGroupIMDS{Address: res.Address, Role: role}
+	if planListLen(res, "launch_template") == 0 {
+		return out
+	}
+	var lt *planResource
+	for _, attr := range []string{"id", "name"} {
+		v := b.r.attr(res, []any{"launch_template", 0, attr}, 0)
+		if v.addr != "" {
+			if t := b.r.byAddr[v.addr]; t != nil && t.Type == "aws_launch_template" {
+				lt = t
+				break
+			}
+		}
+		if !v.val.Unknown && v.val.Value != "" {
+			lt = b.findLaunchTemplate(attr, v.val.Value)
+			if lt != nil {
+				break
+			}
+		}
+	}
+	if lt == nil {
+		return out
+	}
+	out.LaunchTemplateAddress = lt.Address
+	if planListLen(lt, "metadata_options") == 0 {
+		return out
+	}
+	hop := []any{"metadata_options", 0, "http_put_response_hop_limit"}
+	if planUnknownAt(lt.Unknown, hop) {
+		v := b.r.attr(lt, hop, 0)
+		if n, ok := v.raw.(float64); ok {
+			h := int(n)
+			out.HopLimit = &h
+		} else if n, err := strconv.Atoi(v.val.Value); err == nil && !v.val.Unknown {
+			out.HopLimit = &n
+		} else {
+			out.HopLimitUnknown = true
+		}
+	} else if n, ok := planLookup(lt.Values, hop).(float64); ok {
+		h := int(n)
+		out.HopLimit = &h
+	}
+	ep := b.r.attr(lt, []any{"metadata_options", 0, "http_endpoint"}, 0).val
+	out.HTTPEndpointDisabled = !ep.Unknown && ep.Value == "disabled"
+	return out
+}
+
+func (b *planInventoryBuilder) findLaunchTemplate(attr, value string) *planResource {
+	for _, res := range b.r.order {
+		if res.Type == "aws_launch_template" && res.Mode != "data" {
+			if s, _ := res.Values[attr].(string); s == value {
+				return res
+			}
+		}
+	}
+	return nil
+}
+
+// linkRoles fills in the Address of role references whose known name or
+// ARN matches a role of the plan, so that the rules can match them either
+// way.
+func (b *planInventoryBuilder) linkRoles() {
+	byName := map[string]*Role{}
+	byARN := map[string]*Role{}
+	byAddr := map[string]*Role{}
+	for _, role := range b.inv.Roles {
+		byAddr[role.Address] = role
+		if !role.Name.Unknown && role.Name.Value != "" {
+			byName[role.Name.Value] = role
+		}
+		if !role.ARN.Unknown && role.ARN.Value != "" {
+			byARN[role.ARN.Value] = role
+		}
+	}
+	policyByARN := map[string]string{}
+	for _, p := range b.inv.ManagedPolicies {
+		if !p.ARN.Unknown && p.ARN.Value != "" {
+			policyByARN[p.ARN.Value] = p.Address
+		}
+	}
+	link := func(ref *RoleRef) {
+		role := byAddr[ref.Address]
+		if role == nil && ref.Address == "" {
+			if r, ok := byARN[ref.ARN.Value]; ok && !ref.ARN.Unknown && ref.ARN.Value != "" {
+				role = r
+			} else if r, ok := byName[ref.Name.Value]; ok && !ref.Name.Unknown && ref.Name.Value != "" {
+				role = r
+			}
+		}
+		if role != nil {
+			*ref = RoleRef{Address: role.Address, Name: role.Name, ARN: role.ARN}
+		}
+	}
+	for _, p := range b.inv.InlinePolicies {
+		link(&p.Role)
+	}
+	for _, at := range b.inv.Attachments {
+		link(&at.Role)
+		if at.PolicyAddress == "" && !at.PolicyARN.Unknown {
+			at.PolicyAddress = policyByARN[at.PolicyARN.Value]
+		}
+	}
+	for _, f := range b.inv.NodeRoleFacts {
+		link(&f.Role)
+	}
+	for _, pia := range b.inv.PodIdentityAssociations {
+		link(&pia.Role)
+	}
+	for _, m := range b.inv.NodeGroupIMDS {
+		link(&m.Role)
+	}
+}

@@ -1,0 +1,300 @@
+package leastpriv
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// document evaluates a policy document attribute. A document that is
+// unknown at plan time because it comes from data.aws_iam_policy_document
+// is rendered from the data source's statement blocks.
+func (b *planInventoryBuilder) document(res *planResource, path []any) Document {
+	v := b.r.attr(res, path, 0)
+	if !v.val.Unknown {
+		return Document{JSON: v.val.Value}
+	}
+	if v.addr != "" {
+		if src := b.r.byAddr[v.addr]; src != nil && src.Mode == "data" && src.Type == "aws_iam_policy_document" {
+			return b.r.renderPolicyDocument(src)
+		}
+	}
+	return Document{Unknown: true, Expr: v.val.Expr}
+}
+
+// planStatementSource reads the statements of a policy document data
+// source, from its planned values or, when the statement blocks
+// themselves are unknown, from its configuration.
+type planStatementSource struct {
+	r   *planResolver
+	res *planResource
+	// cfg are the statement blocks of the configuration (nil if none).
+	cfg []map[string]*tfjson.Expression
+	// fromConfig is true when the planned statements are unknown.
+	fromConfig bool
+}
+
+// planUnknownPart is a part of a statement that is unknown until apply.
+type planUnknownPart struct{ expr string }
+
+// get returns the value at a path inside statement i: a string, a []any of
+// strings, nil, or an planUnknownPart. Nested blocks (principals, condition)
+// are read with blocks.
+func (s *planStatementSource) get(i int, path ...any) any {
+	full := append([]any{"statement", i}, path...)
+	if !s.fromConfig {
+		if !planUnknownAt(s.res.Unknown, full) {
+			v := planLookup(s.res.Values, full)
+			if l, ok := v.([]any); ok {
+				// Sets of strings may have unknown elements.
+				out := make([]any, 0, len(l))
+				for j, el := range l {
+					if planUnknownAt(s.res.Unknown, append(full, j)) {
+						out = append(out, planUnknownPart{s.exprOf(i, path)})
+						continue
+					}
+					out = append(out, el)
+				}
+				return out
+			}
+			return v
+		}
+		return planUnknownPart{s.exprOf(i, path)}
+	}
+	e := s.configAt(i, path)
+	if e == nil || e.ExpressionData == nil {
+		return nil
+	}
+	if len(e.References) == 0 {
+		return e.ConstantValue
+	}
+	return planUnknownPart{s.exprOf(i, path)}
+}
+
+// blocks returns the number of nested blocks name in statement i.
+func (s *planStatementSource) blocks(i int, name string) int {
+	if !s.fromConfig {
+		l, _ := planLookup(s.res.Values, []any{"statement", i, name}).([]any)
+		if len(l) > 0 {
+			return len(l)
+		}
+		u, _ := planLookup(s.res.Unknown, []any{"statement", i, name}).([]any)
+		return len(u)
+	}
+	if i >= len(s.cfg) {
+		return 0
+	}
+	e := s.cfg[i][name]
+	if e == nil || e.ExpressionData == nil {
+		return 0
+	}
+	return len(e.NestedBlocks)
+}
+
+func (s *planStatementSource) configAt(i int, path []any) *tfjson.Expression {
+	if i >= len(s.cfg) {
+		return nil
+	}
+	exprs := s.cfg[i]
+	var e *tfjson.Expression
+	for k := 0; k < len(path); k++ {
+		name, ok := path[k].(string)
+		if !ok || exprs == nil {
+			return nil
+		}
+		e = exprs[name]
+		if e == nil || e.ExpressionData == nil {
+			return nil
+		}
+		exprs = nil
+		if k+1 < len(path) {
+			idx, ok := path[k+1].(int)
+			if !ok || idx >= len(e.NestedBlocks) {
+				return nil
+			}
+			exprs = e.NestedBlocks[idx]
+			k++
+		}
+	}
+	return e
+}
+
+// exprOf describes the configuration expression at a statement path.
+func (s *planStatementSource) exprOf(i int, path []any) string {
+	if e := s.configAt(i, path); e != nil && e.ExpressionData != nil && len(e.References) > 0 {
+		return planDescribeRef(s.res.ModuleAddress, e.References[0])
+	}
+	return s.res.Address + planPathString(append([]any{"statement", i}, path...))
+}
+
+// renderPolicyDocument renders the JSON of a data.aws_iam_policy_document
+// whose json attribute is unknown at plan time. Unknown resources and
+// condition values are rendered as "${reference}" placeholders: they do not
+// change which actions are granted. An unknown effect, action, principal or
+// statement makes the whole document unknown.
+func (r *planResolver) renderPolicyDocument(res *planResource) Document {
+	unknownDoc := func(why string) Document {
+		return Document{Unknown: true, Expr: res.Address + ".json (" + why + ")"}
+	}
+	for _, attr := range []string{"source_policy_documents", "override_policy_documents"} {
+		if planUnknownAt(res.Unknown, []any{attr}) {
+			return unknownDoc(attr + " unknown")
+		}
+		if l, _ := res.Values[attr].([]any); len(l) > 0 {
+			return unknownDoc(attr + " are merged at apply")
+		}
+	}
+	src := &planStatementSource{r: r, res: res}
+	if cr := r.configResource(res); cr != nil {
+		if e := cr.Expressions["statement"]; e != nil && e.ExpressionData != nil {
+			src.cfg = e.NestedBlocks
+		}
+	}
+	n := 0
+	if planUnknownAt(res.Unknown, []any{"statement"}) || (res.Values == nil && res.Unknown == nil) {
+		src.fromConfig = true
+		n = len(src.cfg)
+		if cr := r.configResource(res); cr == nil {
+			return unknownDoc("statements unknown")
+		}
+	} else {
+		l, _ := res.Values["statement"].([]any)
+		n = len(l)
+	}
+	doc := map[string]any{"Version": "2012-10-17"}
+	if v, ok := planLookup(res.Values, []any{"version"}).(string); ok && v != "" {
+		doc["Version"] = v
+	}
+	stmts := make([]any, 0, n)
+	for i := range n {
+		st := map[string]any{}
+		if sid, ok := src.get(i, "sid").(string); ok && sid != "" {
+			st["Sid"] = sid
+		}
+		effect := "Allow"
+		switch v := src.get(i, "effect").(type) {
+		case string:
+			if v != "" {
+				effect = v
+			}
+		case planUnknownPart:
+			return unknownDoc(fmt.Sprintf("statement[%d].effect: %s", i, v.expr))
+		}
+		st["Effect"] = effect
+		for _, f := range []struct {
+			attr, key string
+			critical  bool
+		}{
+			{"actions", "Action", true},
+			{"not_actions", "NotAction", true},
+			{"resources", "Resource", false},
+			{"not_resources", "NotResource", true},
+		} {
+			v := src.get(i, f.attr)
+			if u, ok := v.(planUnknownPart); ok {
+				if f.critical {
+					return unknownDoc(fmt.Sprintf("statement[%d].%s: %s", i, f.attr, u.expr))
+				}
+				st[f.key] = planPlaceholder(u)
+				continue
+			}
+			list, unknown := planStringList(v)
+			if unknown != nil && f.critical {
+				return unknownDoc(fmt.Sprintf("statement[%d].%s: %s", i, f.attr, unknown.expr))
+			}
+			if len(list) > 0 {
+				st[f.key] = planCollapse(list)
+			}
+		}
+		for _, f := range []struct{ attr, key string }{{"principals", "Principal"}, {"not_principals", "NotPrincipal"}} {
+			if u, ok := src.get(i, f.attr).(planUnknownPart); ok {
+				return unknownDoc(fmt.Sprintf("statement[%d].%s: %s", i, f.attr, u.expr))
+			}
+			pr := map[string][]string{}
+			for j := range src.blocks(i, f.attr) {
+				typ, ok := src.get(i, f.attr, j, "type").(string)
+				ids, unknown := planStringList(src.get(i, f.attr, j, "identifiers"))
+				if !ok || unknown != nil {
+					return unknownDoc(fmt.Sprintf("statement[%d].%s[%d] unknown", i, f.attr, j))
+				}
+				pr[typ] = append(pr[typ], ids...)
+			}
+			if len(pr) > 0 {
+				out := map[string]any{}
+				for typ, ids := range pr {
+					if typ == "*" {
+						out = nil
+						st[f.key] = "*"
+						break
+					}
+					out[typ] = planCollapse(ids)
+				}
+				if out != nil {
+					st[f.key] = out
+				}
+			}
+		}
+		cond := map[string]map[string]any{}
+		for j := range src.blocks(i, "condition") {
+			test, ok1 := src.get(i, "condition", j, "test").(string)
+			variable, ok2 := src.get(i, "condition", j, "variable").(string)
+			if !ok1 || !ok2 {
+				return unknownDoc(fmt.Sprintf("statement[%d].condition[%d] unknown", i, j))
+			}
+			v := src.get(i, "condition", j, "values")
+			var values []string
+			if u, ok := v.(planUnknownPart); ok {
+				values = []string{planPlaceholder(u)}
+			} else {
+				values, _ = planStringList(v)
+			}
+			if cond[test] == nil {
+				cond[test] = map[string]any{}
+			}
+			cond[test][variable] = planCollapse(values)
+		}
+		if len(cond) > 0 {
+			st["Condition"] = cond
+		}
+		stmts = append(stmts, st)
+	}
+	doc["Statement"] = stmts
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return unknownDoc(err.Error())
+	}
+	return Document{JSON: string(out)}
+}
+
+func planPlaceholder(u planUnknownPart) string { return "${" + u.expr + "}" }
+
+// planStringList converts a decoded list of strings, rendering unknown
+// elements as placeholders and returning the first unknown element.
+func planStringList(v any) ([]string, *planUnknownPart) {
+	l, _ := v.([]any)
+	var out []string
+	var first *planUnknownPart
+	for _, el := range l {
+		switch x := el.(type) {
+		case string:
+			out = append(out, x)
+		case planUnknownPart:
+			if first == nil {
+				first = &x
+			}
+			out = append(out, planPlaceholder(x))
+		}
+	}
+	sort.Strings(out)
+	return out, first
+}
+
+// planCollapse renders a one-element list as a string, as IAM does.
+func planCollapse(l []string) any {
+	if len(l) == 1 {
+		return l[0]
+	}
+	return l
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Regenerates leastpriv/testdata/plans/<scenario>/plan.json with a real
+# `tofu plan` + `tofu show -json` against the test-only provider in
+# internal/testprovider (served as hashicorp/aws and
+# eks-podidentity/podidentity through dev_overrides; no registry access).
+#
+# A scenario with apply.tfvars.json is applied first with those variables,
+# then planned with its defaults, so that its plan has a prior state.
+#
+# Usage: scripts/fixtures.sh [scenario...]
+# Environment: TOFU (default: tofu on PATH, else /work/cache/tofu).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+plans="$root/leastpriv/testdata/plans"
+export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
+
+TOFU=${TOFU:-$(command -v tofu || echo /work/cache/tofu)}
+if [ ! -x "$TOFU" ]; then
+	echo "fixtures.sh: tofu not found (set TOFU=/path/to/tofu)" >&2
+	exit 2
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+mkdir -p "$work/bin"
+(cd "$root" && go build -o "$work/bin/terraform-provider-aws" ./internal/testprovider/cmd/fake-aws)
+cp "$work/bin/terraform-provider-aws" "$work/bin/terraform-provider-podidentity"
+
+cat >"$work/tofurc" <<CFG
+provider_installation {
+  dev_overrides {
+    "registry.opentofu.org/hashicorp/aws"               = "$work/bin"
+    "registry.opentofu.org/eks-podidentity/podidentity" = "$work/bin"
+  }
+  direct {}
+}
+CFG
+export TF_CLI_CONFIG_FILE="$work/tofurc"
+export TF_IN_AUTOMATION=1 TF_INPUT=0
+unset TF_PLUGIN_CACHE_DIR
+
+if [ $# -gt 0 ]; then
+	scenarios=("$@")
+else
+	scenarios=()
+	for d in "$plans"/*/; do scenarios+=("$(basename "$d")"); done
+fi
+
+for s in "${scenarios[@]}"; do
+	src="$plans/$s"
+	dir="$work/scenarios/$s"
+	mkdir -p "$dir"
+	cp -r "$src"/. "$dir"/
+	rm -f "$dir/plan.json" "$dir/expect.json"
+	(
+		cd "$dir"
+		if [ -d modules ]; then "$TOFU" get -no-color >init.log 2>&1 || { cat init.log >&2; exit 1; }; fi
+		if [ -f apply.tfvars.json ]; then
+			"$TOFU" apply -auto-approve -input=false -no-color -var-file=apply.tfvars.json >apply.log 2>&1 ||
+				{ cat apply.log >&2; exit 1; }
+		fi
+		"$TOFU" plan -input=false -no-color -out=tfplan >plan.log 2>&1 || { cat plan.log >&2; exit 1; }
+		"$TOFU" show -json tfplan >"$src/plan.json"
+	)
+	echo "fixtures.sh: $s"
+done
