@@ -128,6 +128,7 @@ var planRelevantAttributes = map[string][]string{
 	"aws_eks_fargate_profile":                   {"cluster_name", "fargate_profile_name", "pod_execution_role_arn"},
 	"aws_launch_template":                       {"id", "metadata_options", "name"},
 	"aws_eks_pod_identity_association":          {"cluster_name", "namespace", "role_arn", "service_account"},
+	"aws_dynamodb_table":                        {"arn", "id", "name"},
 	"aws_iam_policy_document":                   {"json", "override_policy_documents", "source_policy_documents", "statement", "version"},
 	"podidentity_least_privilege": {
 		"cluster_name", "existing_role_name", "namespace", "policy_json",
@@ -243,20 +244,20 @@ func planCheckFormatVersion(v string) error {
 // planRawChange is the shape of one resource_changes entry, with values left
 // raw until the type is known to be relevant.
 type planRawChange struct {
-	Address       string          `json:"address"`
-	ModuleAddress string          `json:"module_address"`
-	Mode          string          `json:"mode"`
-	Type          string          `json:"type"`
-	Name          string          `json:"name"`
-	Index         any             `json:"index"`
-	Deposed       string          `json:"deposed"`
+	Address       string              `json:"address"`
+	ModuleAddress string              `json:"module_address"`
+	Mode          string              `json:"mode"`
+	Type          string              `json:"type"`
+	Name          string              `json:"name"`
+	Index         any                 `json:"index"`
+	Deposed       string              `json:"deposed"`
 	Change        *planRawChangeValue `json:"change"`
 }
 
 type planRawChangeValue struct {
 	Actions      tfjson.Actions `json:"actions"`
-	After        planLazyObject     `json:"after"`
-	AfterUnknown planLazyObject     `json:"after_unknown"`
+	After        planLazyObject `json:"after"`
+	AfterUnknown planLazyObject `json:"after_unknown"`
 }
 
 // planLazyObject keeps the raw bytes of a value so that it is only decoded (and
@@ -320,12 +321,12 @@ func planPruneObject(raw []byte, keys []string) (map[string]any, error) {
 
 // planPriorResource is the shape of a resource in prior_state.
 type planPriorResource struct {
-	Address string     `json:"address"`
-	Mode    string     `json:"mode"`
-	Type    string     `json:"type"`
-	Name    string     `json:"name"`
-	Index   any        `json:"index"`
-	Deposed string     `json:"deposed_key"`
+	Address string         `json:"address"`
+	Mode    string         `json:"mode"`
+	Type    string         `json:"type"`
+	Name    string         `json:"name"`
+	Index   any            `json:"index"`
+	Deposed string         `json:"deposed_key"`
 	Values  planLazyObject `json:"values"`
 }
 

@@ -36,8 +36,12 @@ type planStatementSource struct {
 	fromConfig bool
 }
 
-// planUnknownPart is a part of a statement that is unknown until apply.
-type planUnknownPart struct{ expr string }
+// planUnknownPart is a part of a statement that is unknown until apply:
+// a description and the references of its configuration expression.
+type planUnknownPart struct {
+	expr string
+	refs []string
+}
 
 // get returns the value at a path inside statement i: a string, a []any of
 // strings, nil, or an planUnknownPart. Nested blocks (principals, condition)
@@ -52,7 +56,7 @@ func (s *planStatementSource) get(i int, path ...any) any {
 				out := make([]any, 0, len(l))
 				for j, el := range l {
 					if planUnknownAt(s.res.Unknown, append(full, j)) {
-						out = append(out, planUnknownPart{s.exprOf(i, path)})
+						out = append(out, s.unknown(i, path))
 						continue
 					}
 					out = append(out, el)
@@ -61,7 +65,7 @@ func (s *planStatementSource) get(i int, path ...any) any {
 			}
 			return v
 		}
-		return planUnknownPart{s.exprOf(i, path)}
+		return s.unknown(i, path)
 	}
 	e := s.configAt(i, path)
 	if e == nil || e.ExpressionData == nil {
@@ -70,7 +74,7 @@ func (s *planStatementSource) get(i int, path ...any) any {
 	if len(e.References) == 0 {
 		return e.ConstantValue
 	}
-	return planUnknownPart{s.exprOf(i, path)}
+	return s.unknown(i, path)
 }
 
 // blocks returns the number of nested blocks name in statement i.
@@ -119,6 +123,15 @@ func (s *planStatementSource) configAt(i int, path []any) *tfjson.Expression {
 		}
 	}
 	return e
+}
+
+// unknown describes the unknown value at a statement path.
+func (s *planStatementSource) unknown(i int, path []any) planUnknownPart {
+	u := planUnknownPart{expr: s.exprOf(i, path)}
+	if e := s.configAt(i, path); e != nil && e.ExpressionData != nil {
+		u.refs = e.References
+	}
+	return u
 }
 
 // exprOf describes the configuration expression at a statement path.
@@ -194,15 +207,17 @@ func (r *planResolver) renderPolicyDocument(res *planResource) Document {
 		} {
 			v := src.get(i, f.attr)
 			if u, ok := v.(planUnknownPart); ok {
-				if f.critical {
-					return unknownDoc(fmt.Sprintf("statement[%d].%s: %s", i, f.attr, u.expr))
-				}
-				st[f.key] = planPlaceholder(u)
-				continue
+				v = []any{u}
 			}
 			list, unknown := planStringList(v)
-			if unknown != nil && f.critical {
-				return unknownDoc(fmt.Sprintf("statement[%d].%s: %s", i, f.attr, unknown.expr))
+			if unknown != nil {
+				if f.critical {
+					return unknownDoc(fmt.Sprintf("statement[%d].%s: %s", i, f.attr, unknown.expr))
+				}
+				var ok bool
+				if list, ok = r.resolveResources(res, v); !ok {
+					return unknownDoc(fmt.Sprintf("statement[%d].%s: %s", i, f.attr, unknown.expr))
+				}
 			}
 			if len(list) > 0 {
 				st[f.key] = planCollapse(list)
@@ -297,4 +312,54 @@ func planCollapse(l []string) any {
 		return l[0]
 	}
 	return l
+}
+
+// resolveResources renders a resources list with unknown elements. An
+// unknown element that refers to an aws_dynamodb_table becomes that table's
+// ARN with the parts unknown at plan time as "${...}" placeholders (for
+// example "arn:aws:dynamodb:${region}:${account}:table/carts"): it names one
+// table, so it is neither a wildcard nor hidden from the rules. Anything
+// else unknown makes the document unknown (false).
+func (r *planResolver) resolveResources(res *planResource, v any) ([]string, bool) {
+	l, _ := v.([]any)
+	seen := map[string]bool{}
+	var out []string
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sc := r.scopeOf(res)
+	for _, el := range l {
+		switch x := el.(type) {
+		case string:
+			add(x)
+		case planUnknownPart:
+			found := false
+			for _, ref := range x.refs {
+				pv := r.ref(sc, ref, 1)
+				if pv.typ != "aws_dynamodb_table" || pv.addr == "" {
+					continue
+				}
+				table := r.byAddr[pv.addr]
+				if arn := r.attr(table, []any{"arn"}, 0).val; !arn.Unknown && arn.Value != "" {
+					add(arn.Value)
+				} else {
+					name := r.attr(table, []any{"name"}, 0).val
+					n := name.Value
+					if name.Unknown {
+						n = "${" + pv.addr + ".name}"
+					}
+					add("arn:aws:dynamodb:${region}:${account}:table/" + n)
+				}
+				found = true
+			}
+			if !found {
+				return nil, false
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, true
 }

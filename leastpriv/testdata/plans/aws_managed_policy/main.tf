@@ -1,4 +1,5 @@
-# The AWS managed policy AmazonDynamoDBFullAccess is attached to the node role.
+# The AWS managed policy AmazonDynamoDBFullAccess is attached to the node role (its dynamodb:* on
+# * is also reported as wildcards).
 
 terraform {
   required_providers {

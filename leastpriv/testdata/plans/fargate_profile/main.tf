@@ -1,5 +1,5 @@
-# The Fargate pod execution role gets a DynamoDB grant: every pod scheduled by the profile could
-# use it.
+# The Fargate pod execution role gets the AWS managed AmazonDynamoDBReadOnlyAccess: every pod
+# scheduled by the profile could use it (the policy's Describe*/List* on * are also reported).
 
 terraform {
   required_providers {
