@@ -84,6 +84,26 @@ type planData struct {
 	prior      map[string]*planResource
 	priorOrder []string
 	config     *tfjson.Config
+	// changed holds the address of every resource_changes entry (all
+	// types) and deletedCount those the plan only deletes, for the
+	// resource count of a review.
+	changed      map[string]struct{}
+	deletedCount int
+	// priorAll lists the address of every prior_state resource.
+	priorAll []string
+}
+
+// resourceCount is the number of resource instances the plan has after
+// apply: every resource_changes entry that is not only deleted, plus
+// prior_state resources (data sources read during plan) without one.
+func (p *planData) resourceCount() int {
+	n := len(p.changed) - p.deletedCount
+	for _, a := range p.priorAll {
+		if _, ok := p.changed[a]; !ok {
+			n++
+		}
+	}
+	return n
 }
 
 // planResource is one resource instance with the attributes the checker
@@ -139,7 +159,7 @@ var planRelevantAttributes = map[string][]string{
 // decodePlan streams the top level of a JSON plan.
 func decodePlan(r io.Reader) (*planData, error) {
 	dec := json.NewDecoder(bufio.NewReaderSize(r, 256<<10))
-	p := &planData{prior: map[string]*planResource{}}
+	p := &planData{prior: map[string]*planResource{}, changed: map[string]struct{}{}}
 	wrap := func(err error) error {
 		if err == nil {
 			return nil
@@ -274,8 +294,17 @@ func (p *planData) decodeChange(dec *json.Decoder) error {
 	if err := dec.Decode(&rc); err != nil {
 		return err
 	}
+	if rc.Deposed != "" || rc.Change == nil {
+		return nil
+	}
+	if _, dup := p.changed[rc.Address]; !dup {
+		p.changed[rc.Address] = struct{}{}
+		if a := rc.Change.Actions; a.Delete() || a.Forget() {
+			p.deletedCount++
+		}
+	}
 	attrs, ok := planRelevantAttributes[rc.Type]
-	if !ok || rc.Change == nil || rc.Deposed != "" {
+	if !ok {
 		return nil
 	}
 	res := &planResource{
@@ -358,8 +387,12 @@ func (p *planData) decodePriorModule(dec *json.Decoder) error {
 				if err := dec.Decode(&pr); err != nil {
 					return err
 				}
+				if pr.Deposed != "" {
+					return nil
+				}
+				p.priorAll = append(p.priorAll, pr.Address)
 				attrs, ok := planRelevantAttributes[pr.Type]
-				if !ok || pr.Deposed != "" {
+				if !ok {
 					return nil
 				}
 				vals, err := planPruneObject(pr.Values.raw, attrs)

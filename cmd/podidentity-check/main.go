@@ -1,0 +1,226 @@
+// Command podidentity-check reviews a Terraform or OpenTofu plan for EKS
+// Pod Identity least-privilege problems: DynamoDB access granted to node
+// roles, wildcard grants, unscoped trust, IMDS reachable from pods...
+//
+//	terraform plan -out=tfplan
+//	terraform show -json tfplan > plan.json
+//	podidentity-check plan.json
+//
+// The rules live in package leastpriv; this command only reads flags and
+// files, formats the report and sets the exit status: 0 when no finding is
+// at or above --fail-on, 1 when some are, 2 for a usage error or input that
+// cannot be read.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strings"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = ""
+
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+	progName     = "podidentity-check"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// listFlag is a repeatable flag whose values may also be comma-separated.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+
+func (l *listFlag) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*l = append(*l, strings.ToUpper(s))
+		}
+	}
+	return nil
+}
+
+const usageText = `Usage: podidentity-check [flags] PLAN_JSON
+
+Reviews the JSON form of a Terraform or OpenTofu plan (terraform show -json
+PLANFILE > plan.json; "-" reads standard input) for EKS Pod Identity
+least-privilege problems.
+
+Flags:
+  --format text|json|sarif    report format (default text)
+  --fail-on error|warning|never
+                              exit 1 when a finding is at or above this
+                              severity (default error)
+  --disable RULE[,RULE...]    skip rules, for example --disable PI006,PI007
+                              (repeatable)
+  --explain RULE              print a rule's full help and exit
+  --version                   print the version and exit
+
+Exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage error
+or unreadable input.
+`
+
+// run is the whole command, with its I/O passed in for tests.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet(progName, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	format := fs.String("format", "text", "")
+	failOn := fs.String("fail-on", "error", "")
+	explain := fs.String("explain", "", "")
+	showVersion := fs.Bool("version", false, "")
+	help := fs.Bool("help", false, "")
+	fs.BoolVar(help, "h", false, "")
+	var disabled listFlag
+	fs.Var(&disabled, "disable", "")
+
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "%s: %s\n", progName, fmt.Sprintf(format, a...))
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", progName)
+		return exitUsage
+	}
+
+	// Flags may come before or after the plan file.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return usageErr("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+
+	if *help {
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	}
+	if *showVersion {
+		fmt.Fprintf(stdout, "%s %s\n", progName, toolVersion())
+		return exitOK
+	}
+	rules := leastpriv.Rules()
+	if *explain != "" {
+		id := strings.ToUpper(strings.TrimSpace(*explain))
+		for _, r := range rules {
+			if r.ID == id {
+				fmt.Fprintf(stdout, "%s: %s (%s)\n\n%s\n\n%s\n\nFix: %s\n", r.ID, r.Name, r.Severity, r.Description, r.HelpText, r.Remediation)
+				return exitOK
+			}
+		}
+		return usageErr("unknown rule %q for --explain (rules: %s)", *explain, ruleIDs(rules))
+	}
+	switch *format {
+	case "text", "json", "sarif":
+	default:
+		return usageErr("invalid --format %q: use text, json or sarif", *format)
+	}
+	switch *failOn {
+	case "error", "warning", "never":
+	default:
+		return usageErr("invalid --fail-on %q: use error, warning or never", *failOn)
+	}
+	for _, id := range disabled {
+		if !slices.ContainsFunc(rules, func(r leastpriv.Rule) bool { return r.ID == id }) {
+			return usageErr("unknown rule %q for --disable (rules: %s)", id, ruleIDs(rules))
+		}
+	}
+	if len(positional) != 1 {
+		if len(positional) == 0 {
+			return usageErr("missing PLAN_JSON (the output of terraform show -json PLANFILE, or - for standard input)")
+		}
+		return usageErr("expected one PLAN_JSON, got %d arguments", len(positional))
+	}
+
+	path := positional[0]
+	name := path
+	var in io.Reader = stdin
+	if path == "-" {
+		name = "stdin"
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %s\n", progName, describeOpenError(path, err))
+			return exitUsage
+		}
+		defer f.Close()
+		in = f
+	}
+
+	review, err := leastpriv.ReviewPlan(in, leastpriv.CheckOptions{DisabledRules: disabled})
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %s: %s\n", progName, name, oneLine(err.Error()))
+		return exitUsage
+	}
+
+	switch *format {
+	case "json":
+		err = review.WriteJSON(stdout)
+	case "sarif":
+		uri := filepath.ToSlash(path)
+		if path == "-" {
+			uri = "plan.json"
+		}
+		err = review.WriteSARIF(stdout, leastpriv.SARIFOptions{ToolVersion: toolVersion(), ArtifactURI: uri})
+	default:
+		err = review.WriteText(stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: writing the report: %v\n", progName, err)
+		return exitUsage
+	}
+	if *failOn != "never" && review.FailsAt(*failOn) {
+		return exitFindings
+	}
+	return exitOK
+}
+
+func describeOpenError(path string, err error) string {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return path + ": no such file"
+	case errors.Is(err, os.ErrPermission):
+		return path + ": permission denied"
+	}
+	return oneLine(err.Error())
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func ruleIDs(rules []leastpriv.Rule) string {
+	ids := make([]string, len(rules))
+	for i, r := range rules {
+		ids[i] = r.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+// toolVersion is the version set at build time, else the module version
+// when installed with go install, else "dev".
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

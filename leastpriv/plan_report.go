@@ -1,0 +1,341 @@
+package leastpriv
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Summary counts the findings of a review.
+type Summary struct {
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Resources int `json:"resources"`
+}
+
+// Summary counts the review's findings by severity.
+func (r *PlanReview) Summary() Summary {
+	s := Summary{Resources: r.Resources}
+	for _, f := range r.Findings {
+		switch f.Severity {
+		case SeverityError:
+			s.Errors++
+		case SeverityWarning:
+			s.Warnings++
+		}
+	}
+	return s
+}
+
+// FailsAt reports whether the review has findings at or above a severity
+// threshold: "error", "warning" or "never".
+func (r *PlanReview) FailsAt(threshold string) bool {
+	for _, f := range r.Findings {
+		switch threshold {
+		case SeverityWarning:
+			if f.Severity == SeverityWarning || f.Severity == SeverityError {
+				return true
+			}
+		case SeverityError:
+			if f.Severity == SeverityError {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sortedFindings orders findings by address, then severity (errors
+// first), then rule.
+func (r *PlanReview) sortedFindings() []Finding {
+	fs := append([]Finding(nil), r.Findings...)
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Address != b.Address {
+			return a.Address < b.Address
+		}
+		if a.Severity != b.Severity {
+			return a.Severity == SeverityError
+		}
+		return a.Rule < b.Rule
+	})
+	return fs
+}
+
+// WriteText writes the review for people: findings grouped by resource,
+// with the role each reaches and how it was identified as a node role,
+// then a summary line.
+func (r *PlanReview) WriteText(w io.Writer) error {
+	ew := &planErrWriter{w: w}
+	names := map[string]string{}
+	for _, rule := range Rules() {
+		names[rule.ID] = rule.Name
+	}
+	var last string
+	for _, f := range r.sortedFindings() {
+		if f.Address != last {
+			if last != "" {
+				ew.printf("\n")
+			}
+			ew.printf("%s\n", f.Address)
+			last = f.Address
+		}
+		ew.printf("  %s %s: %s\n", f.Severity, f.Rule, names[f.Rule])
+		ew.printf("%s", planIndent(f.Message, "    "))
+		if f.Role != "" {
+			line := "Role reached: " + f.Role
+			if len(f.Evidence) > 0 {
+				line += " (" + strings.Join(f.Evidence, "; ") + ")"
+			}
+			ew.printf("%s", planIndent(line+".", "    "))
+		}
+		if f.Remediation != "" {
+			ew.printf("%s", planIndent("Fix: "+f.Remediation, "    "))
+		}
+	}
+	s := r.Summary()
+	if last != "" {
+		ew.printf("\n")
+	}
+	if len(r.Findings) == 0 {
+		ew.printf("No findings in %s.\n", planPlural(s.Resources, "resource"))
+	} else {
+		ew.printf("%s, %s in %s.\n", planPlural(s.Errors, "error"), planPlural(s.Warnings, "warning"), planPlural(s.Resources, "resource"))
+	}
+	return ew.err
+}
+
+// planIndent wraps text at about 100 columns with a prefix on every line.
+func planIndent(text, prefix string) string {
+	const width = 100
+	var b strings.Builder
+	line := prefix
+	for _, word := range strings.Fields(text) {
+		if len(line) > len(prefix) && len(line)+1+len(word) > width {
+			b.WriteString(line + "\n")
+			line = prefix
+		}
+		if len(line) > len(prefix) {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line + "\n")
+	return b.String()
+}
+
+func planPlural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+type planErrWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *planErrWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
+
+// jsonFinding is a finding in the JSON report.
+type jsonFinding struct {
+	Rule        string   `json:"rule"`
+	Severity    string   `json:"severity"`
+	Address     string   `json:"address"`
+	Message     string   `json:"message"`
+	Remediation string   `json:"remediation"`
+	Role        string   `json:"role,omitempty"`
+	Evidence    []string `json:"evidence,omitempty"`
+}
+
+// WriteJSON writes the review as
+// {"findings":[{"rule","severity","address","message","remediation",...}],
+// "summary":{"errors":N,"warnings":N,"resources":N}}.
+func (r *PlanReview) WriteJSON(w io.Writer) error {
+	out := struct {
+		Findings []jsonFinding `json:"findings"`
+		Summary  Summary       `json:"summary"`
+	}{Findings: []jsonFinding{}, Summary: r.Summary()}
+	for _, f := range r.sortedFindings() {
+		out.Findings = append(out.Findings, jsonFinding{
+			Rule: f.Rule, Severity: f.Severity, Address: f.Address, Message: f.Message,
+			Remediation: f.Remediation, Role: f.Role, Evidence: f.Evidence,
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// SARIFOptions describe the run in a SARIF report.
+type SARIFOptions struct {
+	// ToolVersion is the checker's version.
+	ToolVersion string
+	// ArtifactURI is the file the findings are reported against (the plan
+	// file, relative to the repository root for GitHub code scanning).
+	ArtifactURI string
+}
+
+// SARIF 2.1.0 types, as much as the report uses.
+type (
+	sarifLog struct {
+		Schema  string     `json:"$schema"`
+		Version string     `json:"version"`
+		Runs    []sarifRun `json:"runs"`
+	}
+	sarifRun struct {
+		Tool    sarifTool     `json:"tool"`
+		Results []sarifResult `json:"results"`
+	}
+	sarifTool struct {
+		Driver sarifDriver `json:"driver"`
+	}
+	sarifDriver struct {
+		Name           string      `json:"name"`
+		InformationURI string      `json:"informationUri"`
+		Version        string      `json:"version,omitempty"`
+		Rules          []sarifRule `json:"rules"`
+	}
+	sarifRule struct {
+		ID                   string             `json:"id"`
+		Name                 string             `json:"name"`
+		ShortDescription     sarifText          `json:"shortDescription"`
+		FullDescription      sarifText          `json:"fullDescription"`
+		Help                 sarifText          `json:"help"`
+		DefaultConfiguration sarifConfiguration `json:"defaultConfiguration"`
+		Properties           map[string]any     `json:"properties,omitempty"`
+	}
+	sarifText struct {
+		Text     string `json:"text"`
+		Markdown string `json:"markdown,omitempty"`
+	}
+	sarifConfiguration struct {
+		Level string `json:"level"`
+	}
+	sarifResult struct {
+		RuleID              string            `json:"ruleId"`
+		RuleIndex           int               `json:"ruleIndex"`
+		Level               string            `json:"level"`
+		Message             sarifText         `json:"message"`
+		Locations           []sarifLocation   `json:"locations"`
+		PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+	}
+	sarifLocation struct {
+		PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
+		LogicalLocations []sarifLogicalLocation `json:"logicalLocations"`
+	}
+	sarifPhysicalLocation struct {
+		ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
+		Region           sarifRegion           `json:"region"`
+	}
+	sarifArtifactLocation struct {
+		URI string `json:"uri"`
+	}
+	sarifRegion struct {
+		StartLine int `json:"startLine"`
+	}
+	sarifLogicalLocation struct {
+		FullyQualifiedName string `json:"fullyQualifiedName"`
+		Kind               string `json:"kind"`
+	}
+)
+
+// SARIFSchema is the JSON schema URI of SARIF 2.1.0 reports.
+const SARIFSchema = "https://json.schemastore.org/sarif-2.1.0.json"
+
+// planToolURI is the checker's home page in SARIF reports.
+const planToolURI = "https://github.com/eks-podidentity/terraform-provider-podidentity"
+
+// WriteSARIF writes the review as a SARIF 2.1.0 log for GitHub code
+// scanning: every rule with its metadata in tool.driver.rules, and one
+// result per finding located at the resource address (a logical location)
+// in the plan file (a physical location, which code scanning requires).
+func (r *PlanReview) WriteSARIF(w io.Writer, opts SARIFOptions) error {
+	uri := opts.ArtifactURI
+	if uri == "" {
+		uri = "plan.json"
+	}
+	run := sarifRun{
+		Tool:    sarifTool{Driver: sarifDriver{Name: "podidentity-check", InformationURI: planToolURI, Version: opts.ToolVersion}},
+		Results: []sarifResult{},
+	}
+	index := map[string]int{}
+	for _, rule := range Rules() {
+		index[rule.ID] = len(run.Tool.Driver.Rules)
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(rule))
+	}
+	for _, f := range r.sortedFindings() {
+		i, ok := index[f.Rule]
+		if !ok {
+			// A finding for a rule Rules does not list: describe it
+			// anyway so that the log stays valid.
+			i = len(run.Tool.Driver.Rules)
+			index[f.Rule] = i
+			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(Rule{ID: f.Rule, Name: f.Rule, Severity: f.Severity, Description: f.Rule}))
+		}
+		msg := f.Message
+		if f.Remediation != "" {
+			msg += " " + f.Remediation
+		}
+		sum := sha256.Sum256([]byte(f.Rule + "\x00" + f.Address + "\x00" + f.Role))
+		run.Results = append(run.Results, sarifResult{
+			RuleID: f.Rule, RuleIndex: i, Level: sarifLevel(f.Severity),
+			Message: sarifText{Text: msg},
+			Locations: []sarifLocation{{
+				PhysicalLocation: &sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: uri}, Region: sarifRegion{StartLine: 1}},
+				LogicalLocations: []sarifLogicalLocation{{FullyQualifiedName: f.Address, Kind: "resource"}},
+			}},
+			PartialFingerprints: map[string]string{"podidentityFinding/v1": hex.EncodeToString(sum[:16])},
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: "2.1.0", Runs: []sarifRun{run}})
+}
+
+func sarifRuleOf(rule Rule) sarifRule {
+	help := strings.TrimSpace(rule.HelpText + " " + rule.Remediation)
+	severity := "5.0"
+	if rule.Severity == SeverityError {
+		severity = "8.0"
+	}
+	return sarifRule{
+		ID: rule.ID, Name: sarifRuleName(rule.Name),
+		ShortDescription:     sarifText{Text: rule.Name},
+		FullDescription:      sarifText{Text: rule.Description},
+		Help:                 sarifText{Text: help, Markdown: "**" + rule.Name + "**\n\n" + rule.Description + "\n\n" + rule.HelpText + "\n\n**Fix:** " + rule.Remediation},
+		DefaultConfiguration: sarifConfiguration{Level: sarifLevel(rule.Severity)},
+		Properties:           map[string]any{"tags": []string{"security", "iam", "eks"}, "security-severity": severity},
+	}
+}
+
+// sarifRuleName makes a rule name an identifier, as SARIF viewers expect
+// ("DynamoDB data access on a node role" → "DynamoDBDataAccessOnANodeRole").
+func sarifRuleName(name string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	}) {
+		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+	}
+	return b.String()
+}
+
+func sarifLevel(severity string) string {
+	switch severity {
+	case SeverityError:
+		return "error"
+	case SeverityWarning:
+		return "warning"
+	}
+	return "note"
+}
