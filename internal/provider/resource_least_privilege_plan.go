@@ -1,0 +1,398 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
+)
+
+// Private state keys.
+const (
+	// privateKeyChecked is set by ModifyPlan when the API checks ran, so
+	// that Update knows whether to run them before writing.
+	privateKeyChecked = "checked"
+	// privateKeyDrift is set by Read with what it found on the association
+	// that no attribute shows (its role, its tags).
+	privateKeyDrift = "drift"
+)
+
+// driftFlags is what Read found wrong with the association.
+type driftFlags struct {
+	AssociationRole bool `json:"association_role,omitempty"`
+	AssociationTags bool `json:"association_tags,omitempty"`
+}
+
+func (d driftFlags) any() bool { return d.AssociationRole || d.AssociationTags }
+
+func (d driftFlags) bytes() []byte {
+	b, _ := json.Marshal(d)
+	return b
+}
+
+func parseDrift(b []byte) driftFlags {
+	var d driftFlags
+	if len(b) > 0 {
+		_ = json.Unmarshal(b, &d)
+	}
+	return d
+}
+
+// validateOffline runs the checks that need no API, for ValidateConfig.
+// Single-attribute checks are attribute validators (validator_leastpriv.go);
+// this covers what spans attributes. Unknown values are skipped.
+func validateOffline(ctx context.Context, m *leastPrivilegeResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+
+	// trust_scope = "service_account" (the default) with session tags
+	// disabled can never match; leastpriv says why and what to do.
+	if !m.brownfield() && !m.ExistingRoleName.IsUnknown() && !m.TrustScope.IsUnknown() && !m.DisableSessionTags.IsUnknown() && m.DisableSessionTags.ValueBool() {
+		scope := m.TrustScope.ValueString()
+		if scope == "" {
+			scope = string(leastpriv.TrustScopeServiceAccount)
+		}
+		if _, err := leastpriv.PodIdentityTrustPolicy(leastpriv.TrustOptions{
+			Scope: leastpriv.TrustScope(scope), DisableSessionTags: true, Namespace: "namespace", ServiceAccount: "service-account",
+		}); err != nil {
+			if ve, ok := leastpriv.AsValidationError(err); ok {
+				diags.AddAttributeError(path.Root("disable_session_tags"), ve.Summary, ve.DiagnosticDetail())
+			}
+		}
+	}
+
+	if m.DynamoDBTables.IsNull() || m.DynamoDBTables.IsUnknown() {
+		return diags
+	}
+	var grants []tableGrantModel
+	diags.Append(m.DynamoDBTables.ElementsAs(ctx, &grants, false)...)
+	if diags.HasError() {
+		return diags
+	}
+	allKnown := true
+	for i, g := range grants {
+		p := path.Root("dynamodb_tables").AtListIndex(i)
+		if g.ARN.IsUnknown() || g.Access.IsUnknown() || g.Actions.IsUnknown() || g.Indexes.IsUnknown() || g.Streams.IsUnknown() {
+			allKnown = false
+			continue
+		}
+		var actions []string
+		if !g.Actions.IsNull() {
+			diags.Append(g.Actions.ElementsAs(ctx, &actions, false)...)
+			if err := leastpriv.ValidateActions(actions); err != nil {
+				addValidationError(&diags, p.AtName("actions"), err)
+				allKnown = false
+				continue
+			}
+			if w := leastpriv.WildcardResourceActionsWarning(actions); w != nil {
+				diags.AddAttributeWarning(p.AtName("actions"), w.Summary, w.DiagnosticDetail())
+			}
+		}
+		// What the practitioner wrote, defaults not applied: an explicit
+		// access together with actions, or an explicit indexes = true
+		// with no index action, is leastpriv's error to word.
+		tg := leastpriv.TableGrant{
+			TableARN: g.ARN.ValueString(),
+			Access:   leastpriv.Access(g.Access.ValueString()),
+			Actions:  actions,
+			Indexes:  g.Indexes.ValueBool() || (g.Indexes.IsNull() && (len(actions) == 0 || anyIndexAction(actions))),
+			Streams:  g.Streams.ValueBool(),
+		}
+		if leastpriv.ValidateTableARN(tg.TableARN) != nil {
+			allKnown = false // reported by the attribute validator
+			continue
+		}
+		if _, err := leastpriv.GeneratePolicy([]leastpriv.TableGrant{tg}); err != nil {
+			at := p
+			if ve, ok := leastpriv.AsValidationError(err); ok && ve.Summary == "Indexes Without Index Actions" {
+				at = p.AtName("indexes")
+			}
+			addValidationError(&diags, at, err)
+			allKnown = false
+		}
+	}
+	if allKnown && !diags.HasError() {
+		// Across tables: duplicates.
+		if _, d := generatePolicyJSON(ctx, grants); d.HasError() {
+			for _, e := range d.Errors() {
+				diags.AddAttributeError(path.Root("dynamodb_tables"), e.Summary(), e.Detail())
+			}
+		}
+	}
+	return diags
+}
+
+func addValidationError(diags *diag.Diagnostics, p path.Path, err error) {
+	if ve, ok := leastpriv.AsValidationError(err); ok {
+		diags.AddAttributeError(p, ve.Summary, ve.DiagnosticDetail())
+		return
+	}
+	diags.AddAttributeError(p, "Invalid Value", err.Error())
+}
+
+// planComputed fills in the computed attributes that can be known before
+// apply (role name, policies, tags_all, ARNs) and runs the API checks. It
+// reports whether the API checks ran completely; they cannot when the
+// provider configuration or an argument they need is unknown, and then
+// run again in Create or Update before any write. state is nil on create.
+func (r *leastPrivilegeResource) planComputed(ctx context.Context, plan, config *leastPrivilegeResourceModel, state *leastPrivilegeResourceModel, diags *diag.Diagnostics) bool {
+	c := r.client
+	brownfield := plan.brownfield()
+	known := !plan.ClusterName.IsUnknown() && !plan.Namespace.IsUnknown() && !plan.ServiceAccount.IsUnknown() && !plan.ExistingRoleName.IsUnknown()
+
+	// Role name.
+	switch {
+	case brownfield:
+		plan.RoleName = plan.ExistingRoleName
+	case !config.RoleName.IsNull() && !config.RoleName.IsUnknown():
+		plan.RoleName = config.RoleName
+	case state != nil && !state.RoleName.IsNull():
+		plan.RoleName = state.RoleName
+	case known && !plan.ExistingRoleName.IsUnknown():
+		plan.RoleName = types.StringValue(leastpriv.DefaultRoleName(plan.ClusterName.ValueString(), plan.Namespace.ValueString(), plan.ServiceAccount.ValueString()))
+	default:
+		plan.RoleName = types.StringUnknown()
+	}
+
+	// Inline policy.
+	var grants []tableGrantModel
+	if !plan.DynamoDBTables.IsUnknown() && !plan.DynamoDBTables.IsNull() {
+		diags.Append(plan.DynamoDBTables.ElementsAs(ctx, &grants, false)...)
+	}
+	if grantsKnown(plan.DynamoDBTables, grants) {
+		doc, d := generatePolicyJSON(ctx, grants)
+		diags.Append(d...)
+		if d.HasError() {
+			return false
+		}
+		if state != nil && equivalentPolicies(state.PolicyJSON.ValueString(), doc) {
+			plan.PolicyJSON = state.PolicyJSON
+		} else {
+			plan.PolicyJSON = types.StringValue(doc)
+		}
+	} else {
+		plan.PolicyJSON = types.StringUnknown()
+	}
+
+	// tags_all: tags over the provider's default_tags.
+	if c != nil && !plan.Tags.IsUnknown() {
+		all := map[string]string{}
+		for k, v := range c.DefaultTags {
+			all[k] = v
+		}
+		for k, v := range stringMap(ctx, plan.Tags, diags) {
+			all[k] = v
+		}
+		plan.TagsAll = mapValue(all)
+	} else {
+		plan.TagsAll = types.MapUnknown(types.StringType)
+	}
+
+	// The association moves (new ID) when namespace or service account
+	// change, and is re-created when it was deleted behind our back.
+	if state != nil {
+		moved := !plan.Namespace.Equal(state.Namespace) || !plan.ServiceAccount.Equal(state.ServiceAccount)
+		if moved || state.AssociationID.IsNull() || state.AssociationID.ValueString() == "" {
+			plan.AssociationID = types.StringUnknown()
+			plan.AssociationARN = types.StringUnknown()
+			plan.ID = types.StringUnknown()
+		}
+	}
+
+	if c == nil || !known {
+		if !brownfield {
+			plan.TrustPolicyJSON = types.StringUnknown()
+		}
+		if state == nil {
+			plan.RoleARN = types.StringUnknown()
+			plan.ClusterARN = types.StringUnknown()
+		}
+		return false
+	}
+
+	checked := r.checkAPI(ctx, plan, state, grants, diags)
+	if diags.HasError() {
+		return false
+	}
+
+	// Trust policy of a role the resource creates.
+	if !brownfield {
+		clusterARN := plan.ClusterARN.ValueString()
+		if plan.ClusterARN.IsUnknown() || clusterARN == "" {
+			clusterARN = fmt.Sprintf("arn:%s:eks:%s:%s:cluster/%s", c.Partition, c.Region, c.AccountID, plan.ClusterName.ValueString())
+		}
+		if plan.TrustScope.IsUnknown() || plan.DisableSessionTags.IsUnknown() {
+			plan.TrustPolicyJSON = types.StringUnknown()
+		} else {
+			doc, err := trustPolicyJSON(c.Partition, clusterARN, plan.Namespace.ValueString(), plan.ServiceAccount.ValueString(),
+				plan.TrustScope.ValueString(), plan.DisableSessionTags.ValueBool())
+			if err != nil {
+				diags.Append(validationDiag(err))
+				return false
+			}
+			if state != nil && equivalentPolicies(state.TrustPolicyJSON.ValueString(), doc) {
+				plan.TrustPolicyJSON = state.TrustPolicyJSON
+			} else {
+				plan.TrustPolicyJSON = types.StringValue(doc)
+			}
+		}
+		if state == nil && checked && !plan.RoleName.IsUnknown() && !plan.RolePath.IsUnknown() {
+			plan.RoleARN = types.StringValue(fmt.Sprintf("arn:%s:iam::%s:role%s%s", c.Partition, c.AccountID, plan.RolePath.ValueString(), plan.RoleName.ValueString()))
+		}
+	}
+	if state == nil && !checked {
+		plan.RoleARN = types.StringUnknown()
+	}
+	return checked
+}
+
+// checkAPI runs the plan-time checks that need AWS. Lookups of a cluster
+// are cached per provider instance, so a plan of many resources on one
+// cluster describes it once. It reports whether every check could run.
+func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state *leastPrivilegeResourceModel, grants []tableGrantModel, diags *diag.Diagnostics) bool {
+	c := r.client
+	cluster, ns, sa := plan.ClusterName.ValueString(), plan.Namespace.ValueString(), plan.ServiceAccount.ValueString()
+	complete := true
+
+	facts, err := lookupCluster(ctx, c, cluster)
+	if err != nil {
+		diags.AddError("Checking EKS Cluster", err.Error())
+		return false
+	}
+	if !facts.exists {
+		diags.AddAttributeError(path.Root("cluster_name"), "EKS Cluster Not Found",
+			fmt.Sprintf("Cluster %q does not exist in account %s, region %s. Check cluster_name and the provider's region; if the cluster is created in the same configuration, refer to it (aws_eks_cluster.this.name) so that Terraform creates it first.",
+				cluster, c.AccountID, c.Region))
+		return false
+	}
+	if plan.ClusterARN.IsUnknown() || plan.ClusterARN.IsNull() {
+		plan.ClusterARN = types.StringValue(aws.ToString(facts.cluster.Arn))
+	}
+
+	// Another association for this namespace/service account.
+	if existing, ok := facts.associations[ns+"/"+sa]; ok {
+		ours := state != nil && aws.ToString(existing.AssociationId) == state.AssociationID.ValueString()
+		if !ours {
+			id := aws.ToString(existing.AssociationId)
+			diags.AddError("Service Account Already Has a Pod Identity Association",
+				fmt.Sprintf("Association %s in cluster %s already gives namespace %q, service account %q an IAM role; a service account can have only one association. "+
+					"To manage it with this resource, import it: terraform import podidentity_least_privilege.NAME %s,%s. Otherwise delete that association or choose another service account.",
+					id, cluster, ns, sa, cluster, id))
+		}
+	}
+
+	if !facts.agentInstalled {
+		diags.AddWarning("EKS Pod Identity Agent Not Installed",
+			fmt.Sprintf("Cluster %s has no %s add-on. Without it pods get no credentials from the association and fail with \"Unable to load credentials from any of the providers in the chain\". "+
+				"Install the add-on (aws_eks_addon with addon_name = %q), or the agent DaemonSet if you manage it yourself.", cluster, podIdentityAgentAddon, podIdentityAgentAddon))
+	}
+
+	// Tables: in this account, and existing.
+	for i, g := range grants {
+		if g.ARN.IsUnknown() {
+			complete = false
+			continue
+		}
+		a, err := leastpriv.ParseARN(g.ARN.ValueString())
+		if err != nil {
+			continue // reported by validation
+		}
+		p := path.Root("dynamodb_tables").AtListIndex(i).AtName("arn")
+		if a.Account != c.AccountID {
+			diags.AddAttributeError(p, "DynamoDB Table in Another Account",
+				fmt.Sprintf("Table %s is in account %s, but the role is created in account %s. An identity policy cannot grant access to another account's table on its own; "+
+					"use target_role_arn to chain to a role in account %s that has the access, or a table in this account.", g.ARN.ValueString(), a.Account, c.AccountID, a.Account))
+			continue
+		}
+		if a.Region != c.Region {
+			continue // this provider's client cannot describe it
+		}
+		name := a.Resource[len("table/"):]
+		t, err := lookupTable(ctx, c, name)
+		if err != nil {
+			diags.AddWarning("Checking DynamoDB Table", err.Error())
+			continue
+		}
+		if !t.exists {
+			diags.AddAttributeWarning(p, "DynamoDB Table Not Found",
+				fmt.Sprintf("Table %s does not exist (yet). The policy grants access to it by name; if it is created later by another configuration, this is fine. Otherwise check the ARN.", g.ARN.ValueString()))
+		}
+	}
+
+	if plan.RoleName.IsUnknown() {
+		return false
+	}
+	roleName := plan.RoleName.ValueString()
+
+	if !plan.brownfield() {
+		if state == nil {
+			role, err := findRoleByName(ctx, c.IAM, roleName)
+			switch {
+			case isNotFound(err):
+			case err != nil:
+				diags.AddError("Checking IAM Role", fmt.Sprintf("reading IAM Role (%s): %s", roleName, err))
+			case roleTag(role, ownerTagKey) != ownerTagValue(cluster, ns, sa):
+				diags.AddAttributeError(path.Root("role_name"), "IAM Role Already Exists", roleExistsDetail(roleName, cluster, ns, sa))
+			}
+		}
+		return complete
+	}
+
+	// Brownfield: the existing role must trust Pod Identity and must not be
+	// a node role.
+	rp := path.Root("existing_role_name")
+	role, err := findRoleByName(ctx, c.IAM, roleName)
+	if isNotFound(err) {
+		diags.AddAttributeError(rp, "IAM Role Not Found",
+			fmt.Sprintf("Role %q does not exist in account %s. Check existing_role_name, or remove it to let the resource create a dedicated role.", roleName, c.AccountID))
+		return false
+	}
+	if err != nil {
+		diags.AddError("Checking IAM Role", fmt.Sprintf("reading IAM Role (%s): %s", roleName, err))
+		return false
+	}
+	trustDoc := aws.ToString(role.AssumeRolePolicyDocument)
+	trust, err := leastpriv.ParsePolicy(trustDoc)
+	if err != nil {
+		diags.AddAttributeError(rp, "Unreadable Trust Policy", fmt.Sprintf("The trust policy of role %q could not be read: %s", roleName, err))
+		return false
+	}
+	evidence := leastpriv.EC2Evidence(trust)
+	profiles, err := lookupInstanceProfiles(ctx, c, roleName)
+	if err != nil {
+		diags.AddError("Checking IAM Role", err.Error())
+		return false
+	}
+	for _, ip := range profiles {
+		evidence = append(evidence, leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleInInstanceProfile, Source: ip})
+	}
+	nodeRoles, err := lookupClusterNodeRoles(ctx, c, facts)
+	if err != nil {
+		diags.AddError("Checking EKS Cluster", err.Error())
+		return false
+	}
+	evidence = append(evidence, nodeRoles[roleKey(aws.ToString(role.Arn))]...)
+	if len(evidence) > 0 {
+		summary, detail := leastpriv.NodeRoleMessage(roleName, evidence)
+		diags.AddAttributeError(rp, summary, detail)
+		return false
+	}
+	if ok, needed := leastpriv.TrustsPodIdentity(trust); !ok {
+		diags.AddAttributeError(rp, "Role Does Not Trust EKS Pod Identity",
+			fmt.Sprintf("Role %q cannot be assumed by EKS Pod Identity: its trust policy must allow %s to call sts:AssumeRole and sts:TagSession. Add this statement to the role's trust policy:\n\n%s",
+				roleName, leastpriv.PodIdentityServicePrincipal, needed))
+		return false
+	}
+	plan.RoleARN = types.StringValue(aws.ToString(role.Arn))
+	if state != nil && equivalentPolicies(state.TrustPolicyJSON.ValueString(), trustDoc) {
+		plan.TrustPolicyJSON = state.TrustPolicyJSON
+	} else {
+		plan.TrustPolicyJSON = types.StringValue(trustDoc)
+	}
+	return complete
+}
