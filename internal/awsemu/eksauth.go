@@ -76,6 +76,14 @@ func eksAuthAssumeRole(c *call) {
 	}
 	session := "eks-" + truncate(name, 20) + "-" + truncate(sa, 20) + "-" + c.st.randString("0123456789abcdef", 8)
 	cr := c.st.newCredentials(c.now, 6*time.Hour)
+	assumed := fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", c.st.partition, c.st.acct, r.Name, session)
+	var tags map[string]string
+	if !a.DisableSessionTags {
+		tags = map[string]string{"eks-cluster-arn": cl.ARN, "eks-cluster-name": cl.Name,
+			"kubernetes-namespace": ns, "kubernetes-service-account": sa}
+	}
+	c.st.addSession(&Session{AccessKeyID: cr.AccessKeyId, ARN: assumed, UserID: r.RoleID + ":" + session, RoleARN: r.ARN,
+		Source: "eks-auth:AssumeRoleForPodIdentity", Tags: tags, Expiration: c.now.Add(6 * time.Hour).UTC()})
 	t := c.now.UTC().Truncate(time.Second)
 	r.LastUsed, r.LastUsedRegion = &t, c.st.region
 	c.jsonResult(200, map[string]any{
@@ -85,7 +93,7 @@ func eksAuthAssumeRole(c *call) {
 			"associationArn": a.ARN, "associationId": a.ID,
 		},
 		"assumedRoleUser": map[string]string{
-			"arn":          fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", c.st.partition, c.st.acct, r.Name, session),
+			"arn":          assumed,
 			"assumeRoleId": r.RoleID + ":" + session,
 		},
 		"credentials": map[string]any{

@@ -20,6 +20,7 @@ type State struct {
 	Policies         []*Policy          `json:"policies"` // customer managed policies
 	Clusters         []*Cluster         `json:"clusters"`
 	Tables           []*Table           `json:"dynamodb_tables"`
+	Sessions         []Session          `json:"sessions"` // issued temporary credentials, in order
 }
 
 // Tag is an IAM tag (ordered, as IAM keeps them).
@@ -170,7 +171,8 @@ type state struct {
 	clusters                map[string]*Cluster
 	tables                  map[string]*Table
 	tokens                  map[string]tokenUse // cluster + "\x00" + clientRequestToken
-	sess                    map[string]stsSession
+	sess                    map[string]*Session
+	sessList                []*Session
 	rng                     *rand.Rand
 	seq                     int
 	epoch                   time.Time
@@ -550,6 +552,9 @@ func (st *state) dump() State {
 		out.Tables = append(out.Tables, t)
 	}
 	sort.Slice(out.Tables, func(i, j int) bool { return out.Tables[i].Name < out.Tables[j].Name })
+	for _, x := range st.sessList {
+		out.Sessions = append(out.Sessions, *x)
+	}
 	b, err := json.Marshal(out)
 	if err != nil {
 		panic(err)

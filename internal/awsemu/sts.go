@@ -48,8 +48,8 @@ func (c *call) accessKeyID() string {
 func stsGetCallerIdentity(c *call) {
 	arn := fmt.Sprintf("arn:%s:iam::%s:user/awsemu", c.st.partition, c.st.acct)
 	uid := stableID("AIDA", c.st.acct+"awsemu")
-	if s, ok := c.st.sessions()[c.accessKeyID()]; ok {
-		arn, uid = s.arn, s.id
+	if s := c.st.sess[c.accessKeyID()]; s != nil {
+		arn, uid = s.ARN, s.UserID
 	}
 	c.resource = arn
 	c.xmlResult(struct {
@@ -59,14 +59,24 @@ func stsGetCallerIdentity(c *call) {
 	}{uid, c.st.acct, arn})
 }
 
-type stsSession struct{ arn, id string }
+// Session is a set of temporary credentials issued by STS AssumeRole or EKS
+// Auth AssumeRoleForPodIdentity, with the session tags applied to it.
+type Session struct {
+	AccessKeyID string            `json:"access_key_id"`
+	ARN         string            `json:"arn"`
+	UserID      string            `json:"user_id"`
+	RoleARN     string            `json:"role_arn"`
+	Source      string            `json:"source"` // "sts:AssumeRole" or "eks-auth:AssumeRoleForPodIdentity"
+	Tags        map[string]string `json:"tags,omitempty"`
+	Expiration  time.Time         `json:"expiration"`
+}
 
-// sessions maps access key ids issued by AssumeRole to their identities.
-func (st *state) sessions() map[string]stsSession {
+func (st *state) addSession(s *Session) {
 	if st.sess == nil {
-		st.sess = map[string]stsSession{}
+		st.sess = map[string]*Session{}
 	}
-	return st.sess
+	st.sess[s.AccessKeyID] = s
+	st.sessList = append(st.sessList, s)
 }
 
 func stsAssumeRole(c *call) {
@@ -82,8 +92,8 @@ func stsAssumeRole(c *call) {
 		return
 	}
 	caller := fmt.Sprintf("arn:%s:iam::%s:user/awsemu", c.st.partition, c.st.acct)
-	if s, ok := c.st.sessions()[c.accessKeyID()]; ok {
-		caller = s.arn
+	if s := c.st.sess[c.accessKeyID()]; s != nil {
+		caller = s.ARN
 	}
 	r := c.st.roleByARN(roleArn)
 	if r == nil {
@@ -106,7 +116,12 @@ func stsAssumeRole(c *call) {
 	creds := c.st.newCredentials(c.now, time.Duration(dur)*time.Second)
 	arn := fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", c.st.partition, c.st.acct, r.Name, session)
 	id := r.RoleID + ":" + session
-	c.st.sessions()[creds.AccessKeyId] = stsSession{arn: arn, id: id}
+	tags := map[string]string{}
+	for i := 1; c.form.Get(fmt.Sprintf("Tags.member.%d.Key", i)) != ""; i++ {
+		tags[c.form.Get(fmt.Sprintf("Tags.member.%d.Key", i))] = c.form.Get(fmt.Sprintf("Tags.member.%d.Value", i))
+	}
+	c.st.addSession(&Session{AccessKeyID: creds.AccessKeyId, ARN: arn, UserID: id, RoleARN: r.ARN,
+		Source: "sts:AssumeRole", Tags: tags, Expiration: c.now.Add(time.Duration(dur) * time.Second).UTC()})
 	t := c.now.UTC().Truncate(time.Second)
 	r.LastUsed, r.LastUsedRegion = &t, c.st.region
 	type result struct {
