@@ -101,15 +101,15 @@ type SeedIndex struct {
 
 // SeedRole is an IAM role.
 type SeedRole struct {
-	Name                string            `json:"name"`
-	Path                string            `json:"path,omitempty"`
-	Description         string            `json:"description,omitempty"`
-	AssumeRolePolicy    json.RawMessage   `json:"assume_role_policy"` // JSON object or JSON string
-	InlinePolicies      map[string]any    `json:"inline_policies,omitempty"`
-	AttachedPolicyARNs  []string          `json:"attached_policy_arns,omitempty"`
-	Tags                map[string]string `json:"tags,omitempty"`
-	PermissionsBoundary string            `json:"permissions_boundary,omitempty"`
-	MaxSessionDuration  int               `json:"max_session_duration,omitempty"`
+	Name                string                     `json:"name"`
+	Path                string                     `json:"path,omitempty"`
+	Description         string                     `json:"description,omitempty"`
+	AssumeRolePolicy    json.RawMessage            `json:"assume_role_policy"`        // JSON object or JSON string
+	InlinePolicies      map[string]json.RawMessage `json:"inline_policies,omitempty"` // each a JSON object or a JSON string
+	AttachedPolicyARNs  []string                   `json:"attached_policy_arns,omitempty"`
+	Tags                map[string]string          `json:"tags,omitempty"`
+	PermissionsBoundary string                     `json:"permissions_boundary,omitempty"`
+	MaxSessionDuration  int                        `json:"max_session_duration,omitempty"`
 }
 
 // SeedInstanceProfile is an IAM instance profile.

@@ -1,6 +1,7 @@
 package awsemu
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -254,12 +255,13 @@ func docString(raw json.RawMessage) (string, error) {
 	if err := json.Unmarshal(raw, &s); err == nil {
 		return s, nil
 	}
-	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
+	// Keep the document as written (key order matters to diff-minded
+	// callers), only compacted.
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
 		return "", err
 	}
-	b, _ := json.Marshal(v)
-	return string(b), nil
+	return b.String(), nil
 }
 
 func (st *state) addSeedRole(sr SeedRole) error {
@@ -300,13 +302,9 @@ func (st *state) addSeedRole(sr SeedRole) error {
 		r.Tags = append(r.Tags, Tag{Key: k, Value: sr.Tags[k]})
 	}
 	for name, doc := range sr.InlinePolicies {
-		var s string
-		switch d := doc.(type) {
-		case string:
-			s = d
-		default:
-			b, _ := json.Marshal(d)
-			s = string(b)
+		s, err := docString(doc)
+		if err != nil {
+			return fmt.Errorf("seed: role %q inline policy %q: %w", sr.Name, name, err)
 		}
 		r.InlinePolicies[name] = s
 	}
