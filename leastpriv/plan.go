@@ -158,7 +158,8 @@ var planRelevantAttributes = map[string][]string{
 
 // decodePlan streams the top level of a JSON plan.
 func decodePlan(r io.Reader) (*planData, error) {
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 256<<10))
+	cr := &planCountingReader{r: bufio.NewReaderSize(r, 256<<10)}
+	dec := json.NewDecoder(cr)
 	p := &planData{prior: map[string]*planResource{}, changed: map[string]struct{}{}}
 	wrap := func(err error) error {
 		if err == nil {
@@ -168,8 +169,11 @@ func decodePlan(r io.Reader) (*planData, error) {
 		if errors.As(err, &pe) {
 			return err
 		}
+		if errors.Is(err, io.EOF) && dec.InputOffset() == 0 {
+			return &PlanError{Offset: -1, Msg: "empty input: expected the output of terraform show -json PLANFILE", Err: err}
+		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return &PlanError{Offset: dec.InputOffset(), Msg: "unexpected end of input", Err: err}
+			return &PlanError{Offset: cr.n, Msg: "unexpected end of input", Err: err}
 		}
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
@@ -177,7 +181,9 @@ func decodePlan(r io.Reader) (*planData, error) {
 		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return &PlanError{Offset: te.Offset, Msg: te.Error(), Err: err}
+			// The offset of a type error is relative to the value being
+			// decoded; the decoder has just read that value.
+			return &PlanError{Offset: dec.InputOffset(), Msg: te.Error(), Err: err}
 		}
 		return &PlanError{Offset: dec.InputOffset(), Msg: err.Error(), Err: err}
 	}
@@ -238,8 +244,9 @@ func decodePlan(r io.Reader) (*planData, error) {
 	if _, err := dec.Token(); err != nil {
 		return nil, wrap(err)
 	}
+	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &PlanError{Offset: dec.InputOffset(), Msg: "unexpected data after the plan object"}
+		return nil, &PlanError{Offset: end, Msg: "unexpected data after the plan object"}
 	}
 	if p.formatVersion == "" {
 		return nil, &PlanError{Offset: -1, Msg: "not a JSON plan: format_version is missing (expected the output of terraform show -json PLANFILE)"}
@@ -498,4 +505,17 @@ func planSkipValue(dec *json.Decoder, depth int) error {
 	}
 	_, err = dec.Token()
 	return err
+}
+
+// planCountingReader counts the bytes read, for the offset of an
+// unexpected end of input.
+type planCountingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *planCountingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }

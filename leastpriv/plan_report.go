@@ -109,23 +109,10 @@ func (r *PlanReview) WriteText(w io.Writer) error {
 	return ew.err
 }
 
-// planIndent wraps text at about 100 columns with a prefix on every line.
+// planIndent puts text on one line after a prefix. Lines are not wrapped,
+// so that each fact stays greppable; terminals wrap them.
 func planIndent(text, prefix string) string {
-	const width = 100
-	var b strings.Builder
-	line := prefix
-	for _, word := range strings.Fields(text) {
-		if len(line) > len(prefix) && len(line)+1+len(word) > width {
-			b.WriteString(line + "\n")
-			line = prefix
-		}
-		if len(line) > len(prefix) {
-			line += " "
-		}
-		line += word
-	}
-	b.WriteString(line + "\n")
-	return b.String()
+	return prefix + strings.Join(strings.Fields(text), " ") + "\n"
 }
 
 func planPlural(n int, word string) string {

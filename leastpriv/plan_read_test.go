@@ -1,0 +1,449 @@
+package leastpriv
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestReadPlanErrors(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		input      string
+		wantErr    string
+		wantOffset int64
+	}{
+		"format 2": {
+			input:      `{"format_version":"2.0","resource_changes":[]}`,
+			wantErr:    "plan format 2.0 is not supported; this tool reads format 1.x from terraform show -json",
+			wantOffset: -1,
+		},
+		"invalid format version": {
+			input:      `{"format_version":"banana"}`,
+			wantErr:    `invalid plan format_version "banana"`,
+			wantOffset: -1,
+		},
+		"syntax error": {
+			input:      "{\"format_version\":\"1.2\",\n \"resource_changes\": [x]}",
+			wantErr:    "invalid JSON at offset 40: invalid character 'x' looking for beginning of value",
+			wantOffset: 40,
+		},
+		"truncated": {
+			input:      `{"format_version":"1.2","resource_changes":[{"address":"a"`,
+			wantErr:    "unexpected end of input",
+			wantOffset: 58,
+		},
+		"empty": {
+			input:      ``,
+			wantErr:    "empty input",
+			wantOffset: -1,
+		},
+		"not an object": {
+			input:      `["format_version"]`,
+			wantErr:    "not a JSON plan: expected an object",
+			wantOffset: -1,
+		},
+		"no format version": {
+			input:      `{"resource_changes":[]}`,
+			wantErr:    "format_version is missing",
+			wantOffset: -1,
+		},
+		"trailing data": {
+			input:      `{"format_version":"1.2"} {}`,
+			wantErr:    "unexpected data after the plan object",
+			wantOffset: 24,
+		},
+		"wrong type": {
+			input:      `{"format_version":"1.2","resource_changes":{"a":1}}`,
+			wantErr:    "expected an array",
+			wantOffset: 44,
+		},
+		"wrong element type": {
+			input:      `{"format_version":"1.2","resource_changes":[{"address":7}]}`,
+			wantErr:    "cannot unmarshal number",
+			wantOffset: 57,
+		},
+		"state instead of plan": {
+			input:      `{"format_version":"1.0","terraform_version":"1.9.0","values":{"root_module":{}}}`,
+			wantErr:    "",
+			wantOffset: 0,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			inv, err := ReadPlan(strings.NewReader(tc.input))
+			if tc.wantErr == "" {
+				if err != nil || inv == nil {
+					t.Fatalf("ReadPlan() = %v, %v; want an empty inventory", inv, err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("ReadPlan() error = nil, want %q", tc.wantErr)
+			}
+			if !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("ReadPlan() error = %q, want it to contain %q", err, tc.wantErr)
+			}
+			var pe *PlanError
+			if !errors.As(err, &pe) {
+				t.Fatalf("ReadPlan() error is %T, want *PlanError", err)
+			}
+			if pe.Offset != tc.wantOffset {
+				t.Errorf("offset = %d, want %d", pe.Offset, tc.wantOffset)
+			}
+		})
+	}
+}
+
+func TestReadPlanFileMissing(t *testing.T) {
+	t.Parallel()
+	_, err := ReadPlanFile(filepath.Join(t.TempDir(), "nope.json"))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("ReadPlanFile() error = %v, want not exist", err)
+	}
+}
+
+// planEdges summarises an Inventory as "grant -> role address" and
+// "fact kind address -> role address" lines.
+func planEdges(inv *Inventory) []string {
+	role := func(r RoleRef) string {
+		if r.Address != "" {
+			return r.Address
+		}
+		if !r.Name.Unknown && r.Name.Value != "" {
+			return "name:" + r.Name.Value
+		}
+		return "unknown:" + r.Name.Expr
+	}
+	var out []string
+	for _, p := range inv.InlinePolicies {
+		doc := "doc"
+		if p.Document.Unknown {
+			doc = "unknown-doc:" + p.Document.Expr
+		}
+		out = append(out, "inline "+p.Address+" -> "+role(p.Role)+" "+doc)
+	}
+	for _, a := range inv.Attachments {
+		pol := a.PolicyAddress
+		if pol == "" {
+			pol = a.PolicyARN.Value
+		}
+		out = append(out, "attach "+a.Address+" -> "+role(a.Role)+" "+pol)
+	}
+	for _, f := range inv.NodeRoleFacts {
+		out = append(out, "fact "+string(f.Kind)+" "+f.Address+" -> "+role(f.Role))
+	}
+	for _, p := range inv.PodIdentityAssociations {
+		out = append(out, "pia "+p.Address+" -> "+role(p.Role)+" "+p.Namespace.Value+"/"+p.ServiceAccount.Value)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestReadPlanResolvesRoles checks which role every grant and node role
+// fact reaches in the fixture plans, through each resolution path.
+func TestReadPlanResolvesRoles(t *testing.T) {
+	t.Parallel()
+	tests := map[string][]string{
+		"root_inline_policy": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline aws_iam_role_policy.node_dynamodb -> aws_iam_role.node doc",
+		},
+		"known_role_name": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline aws_iam_role_policy.node_dynamodb -> aws_iam_role.node doc",
+		},
+		"nested_module_output": {
+			"fact node_group module.nodes.aws_eks_node_group.default -> module.nodes.module.role.aws_iam_role.this",
+			"inline aws_iam_role_policy.node_dynamodb -> module.nodes.module.role.aws_iam_role.this doc",
+		},
+		"variable_into_module": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline module.grants.aws_iam_role_policy.this -> aws_iam_role.node doc",
+		},
+		"count_instances": {
+			"fact node_group aws_eks_node_group.pool[0] -> aws_iam_role.node[0]",
+			"fact node_group aws_eks_node_group.pool[1] -> aws_iam_role.node[1]",
+			"inline aws_iam_role_policy.node_dynamodb -> aws_iam_role.node[1] doc",
+			"inline aws_iam_role_policy.node_logs[0] -> aws_iam_role.node[0] doc",
+			"inline aws_iam_role_policy.node_logs[1] -> aws_iam_role.node[1] doc",
+		},
+		"for_each_instances": {
+			`fact node_group aws_eks_node_group.pool["general"] -> aws_iam_role.node["general"]`,
+			`fact node_group aws_eks_node_group.pool["gpu"] -> aws_iam_role.node["gpu"]`,
+			`inline aws_iam_role_policy.grant["general"] -> aws_iam_role.node["general"] doc`,
+			`inline aws_iam_role_policy.grant["gpu"] -> aws_iam_role.node["gpu"] doc`,
+		},
+		"prior_state_noop": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline aws_iam_role_policy.node_dynamodb -> aws_iam_role.node doc",
+		},
+		"deleted_grant": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline aws_iam_role_policy.replaced_grant -> aws_iam_role.node doc",
+		},
+		"deleted_only": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+		},
+		"unknown_arn_attachment": {
+			"attach aws_iam_role_policy_attachment.node_orders -> aws_iam_role.node aws_iam_policy.orders",
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+		},
+		"exclusive_attachments": {
+			"attach aws_iam_role_policy_attachments_exclusive.node -> aws_iam_role.node arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+			"attach aws_iam_role_policy_attachments_exclusive.node -> aws_iam_role.node aws_iam_policy.orders",
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+		},
+		"managed_policy_arns": {
+			"attach aws_iam_role.node -> aws_iam_role.node aws_iam_policy.orders",
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+		},
+		"inline_policy_block": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline aws_iam_role.node -> aws_iam_role.node doc",
+		},
+		"access_entry": {
+			"fact access_entry aws_eks_access_entry.hybrid -> aws_iam_role.hybrid",
+			"inline aws_iam_role_policy.admin_dynamodb -> aws_iam_role.admin doc",
+			"inline aws_iam_role_policy.hybrid_dynamodb -> aws_iam_role.hybrid doc",
+		},
+		"fargate_profile": {
+			"attach aws_iam_role_policy_attachment.fargate_dynamodb -> aws_iam_role.fargate arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess",
+			"fact fargate_profile aws_eks_fargate_profile.default -> aws_iam_role.fargate",
+		},
+		"auto_mode": {
+			"fact auto_mode aws_eks_cluster.this -> aws_iam_role.auto_node",
+			"inline aws_iam_role_policy.auto_node_dynamodb -> aws_iam_role.auto_node doc",
+		},
+		"instance_profile": {
+			"fact instance_profile aws_iam_instance_profile.self_managed -> aws_iam_role.self_managed",
+			"inline aws_iam_role_policy.self_managed_dynamodb -> aws_iam_role.self_managed doc",
+		},
+		"policy_attachment_roles": {
+			"attach aws_iam_policy_attachment.orders -> aws_iam_role.carts aws_iam_policy.orders",
+			"attach aws_iam_policy_attachment.orders -> aws_iam_role.node aws_iam_policy.orders",
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"pia aws_eks_pod_identity_association.carts -> aws_iam_role.carts carts/carts",
+		},
+		"policy_document_unknown": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline aws_iam_role_policy.node_dynamodb -> aws_iam_role.node doc",
+		},
+		"pi008_unknown_policy": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline aws_iam_role_policy.node_dynamodb -> aws_iam_role.node unknown-doc:aws_dynamodb_table.orders.arn",
+		},
+		"pi008_unknown_role": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline aws_iam_role_policy.mystery -> unknown:aws_dynamodb_table.orders.id doc",
+		},
+		"least_privilege_existing_node_role": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline podidentity_least_privilege.carts -> aws_iam_role.node doc",
+			"pia podidentity_least_privilege.carts -> aws_iam_role.node carts/carts",
+		},
+		"clean_least_privilege": {
+			`attach aws_iam_role_policy_attachment.node["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"] -> aws_iam_role.node arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly`,
+			`attach aws_iam_role_policy_attachment.node["arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"] -> aws_iam_role.node arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy`,
+			`attach aws_iam_role_policy_attachment.node["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"] -> aws_iam_role.node arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy`,
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline podidentity_least_privilege.carts -> podidentity_least_privilege.carts doc",
+			"pia podidentity_least_privilege.carts -> podidentity_least_privilege.carts carts/carts",
+		},
+	}
+	for scenario, want := range tests {
+		t.Run(scenario, func(t *testing.T) {
+			t.Parallel()
+			inv, err := ReadPlanFile(filepath.Join("testdata", "plans", scenario, "plan.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := planEdges(inv)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("edges:\n got  %q\n want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestReadPlanPolicyDocuments(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		scenario string
+		address  string
+		contains []string
+	}{
+		"read during plan, from prior_state": {
+			scenario: "policy_document_known",
+			address:  "aws_iam_role_policy.node_dynamodb",
+			contains: []string{`"dynamodb:GetItem"`, `"Sid": "Orders"`, `arn:aws:dynamodb:us-west-2:123456789012:table/orders`},
+		},
+		"read during apply, rendered from statements": {
+			scenario: "policy_document_unknown",
+			address:  "aws_iam_role_policy.node_dynamodb",
+			contains: []string{`"dynamodb:PutItem"`, `"dynamodb:UpdateItem"`, `"Resource":"arn:aws:dynamodb:${region}:${account}:table/orders"`},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			inv, err := ReadPlanFile(filepath.Join("testdata", "plans", tc.scenario, "plan.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range inv.InlinePolicies {
+				if p.Address != tc.address {
+					continue
+				}
+				if p.Document.Unknown {
+					t.Fatalf("document unknown: %s", p.Document.Expr)
+				}
+				if _, err := ParsePolicy(p.Document.JSON); err != nil {
+					t.Fatalf("document does not parse: %v\n%s", err, p.Document.JSON)
+				}
+				for _, s := range tc.contains {
+					if !strings.Contains(p.Document.JSON, s) {
+						t.Errorf("document lacks %s:\n%s", s, p.Document.JSON)
+					}
+				}
+				return
+			}
+			t.Fatalf("no inline policy %s", tc.address)
+		})
+	}
+}
+
+func TestReadPlanCarts(t *testing.T) {
+	t.Parallel()
+	inv, err := ReadPlanFile(filepath.Join("testdata", "plans", "clean_carts", "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var carts *Role
+	for _, r := range inv.Roles {
+		if r.Address == "aws_iam_role.carts" {
+			carts = r
+		}
+	}
+	if carts == nil || carts.Name.Value != "eks-workshop-carts-dynamo" || !carts.ARN.Unknown {
+		t.Fatalf("carts role = %+v", carts)
+	}
+	if !strings.Contains(carts.TrustPolicy.JSON, "pods.eks.amazonaws.com") || !strings.Contains(carts.TrustPolicy.JSON, "kubernetes-service-account") {
+		t.Errorf("trust policy = %s", carts.TrustPolicy.JSON)
+	}
+	if len(inv.ManagedPolicies) != 1 || inv.ManagedPolicies[0].Document.Unknown ||
+		!strings.Contains(inv.ManagedPolicies[0].Document.JSON, "table/eks-workshop-carts") {
+		t.Errorf("managed policies = %+v", inv.ManagedPolicies[0])
+	}
+	if len(inv.NodeGroupIMDS) != 1 || inv.NodeGroupIMDS[0].HopLimit == nil || *inv.NodeGroupIMDS[0].HopLimit != 1 {
+		t.Errorf("IMDS = %+v", inv.NodeGroupIMDS)
+	}
+}
+
+func TestReadPlanIMDS(t *testing.T) {
+	t.Parallel()
+	inv, err := ReadPlanFile(filepath.Join("testdata", "plans", "launch_template_imds", "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, m := range inv.NodeGroupIMDS {
+		hop := "unset"
+		if m.HopLimit != nil {
+			hop = strings.Repeat("I", *m.HopLimit)
+		}
+		got[m.Address] = m.LaunchTemplateAddress + " " + hop + map[bool]string{true: " disabled", false: ""}[m.HTTPEndpointDisabled]
+	}
+	want := map[string]string{
+		"aws_eks_node_group.open":   "aws_launch_template.hop2 II",
+		"aws_eks_node_group.locked": "aws_launch_template.hop1 I",
+		"aws_eks_node_group.noimds": "aws_launch_template.disabled II disabled",
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %q, want %q", k, got[k], v)
+		}
+	}
+}
+
+func TestPlanParseAddress(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		in         string
+		wantModule string
+		wantParent string
+		wantCall   string
+		wantKey    any
+	}{
+		"root":   {in: "aws_iam_role.node", wantModule: ""},
+		"count":  {in: "module.a[0].aws_iam_role.node[1]", wantModule: "module.a[0]", wantParent: "", wantCall: "a", wantKey: float64(0)},
+		"nested": {in: `module.a.module.b["x.y"].aws_iam_role.node`, wantModule: `module.a.module.b["x.y"]`, wantParent: "module.a", wantCall: "b", wantKey: "x.y"},
+		"quote":  {in: `module.a["q\"]"].data.aws_iam_policy_document.d`, wantModule: `module.a["q\"]"]`, wantCall: "a", wantKey: `q"]`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			mod := planModuleOfAddress(tc.in)
+			if mod != tc.wantModule {
+				t.Fatalf("module = %q, want %q", mod, tc.wantModule)
+			}
+			if mod == "" {
+				return
+			}
+			parent, call, key := planParentModule(mod)
+			if parent != tc.wantParent || call != tc.wantCall || key != tc.wantKey {
+				t.Errorf("parent = %q %q %v, want %q %q %v", parent, call, key, tc.wantParent, tc.wantCall, tc.wantKey)
+			}
+		})
+	}
+}
+
+func TestReviewPlanSummary(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open(filepath.Join("testdata", "plans", "launch_template_imds", "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	review, err := ReviewPlan(f, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A role, three launch templates and three node groups.
+	if s := review.Summary(); s != (Summary{Errors: 0, Warnings: 1, Resources: 7}) {
+		t.Errorf("summary = %+v", s)
+	}
+	if review.FailsAt("error") || !review.FailsAt("warning") || review.FailsAt("never") {
+		t.Errorf("FailsAt wrong for one warning")
+	}
+}
+
+func FuzzReadPlan(f *testing.F) {
+	for _, s := range []string{"root_inline_policy", "nested_module_output", "policy_document_unknown", "prior_state_noop"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "plans", s, "plan.json"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"module.a[\"x\"].aws_iam_role.r[0]","type":"aws_iam_role","change":{"actions":["create"],"after":{},"after_unknown":{"name":true}}}],"configuration":{"root_module":{}}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		inv, err := ReadPlan(strings.NewReader(string(b)))
+		if err == nil && inv == nil {
+			t.Fatal("nil inventory without error")
+		}
+		if err != nil {
+			var pe *PlanError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %T is not a *PlanError: %v", err, err)
+			}
+			return
+		}
+		Check(inv, CheckOptions{})
+	})
+}
