@@ -200,7 +200,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for k, v := range c.hdr {
 		w.Header()[k] = v
 	}
-	w.Header().Set("X-Amzn-Requestid", c.reqID)
+	w.Header()["x-amzn-RequestId"] = []string{c.reqID}
 	w.Header().Set("Content-Length", fmt.Sprint(len(c.out)))
 	w.WriteHeader(c.status)
 	_, _ = w.Write(c.out)
@@ -370,7 +370,7 @@ func (c *call) fail(code string, status int, msg string) {
 	default: // eks, eks-auth: REST-JSON
 		c.out, _ = json.Marshal(map[string]string{"message": msg})
 		c.hdr.Set("Content-Type", "application/json")
-		c.hdr.Set("X-Amzn-Errortype", code)
+		c.hdr["x-amzn-ErrorType"] = []string{code} // AWS's exact spelling
 	}
 }
 
