@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -113,4 +114,188 @@ func checkDestroyed(env *acctest.Env, roleName string) resource.TestCheckFunc {
 		}
 		return nil
 	}
+}
+
+func TestAccLeastPrivilege_update(t *testing.T) {
+	seed := awsemu.DefaultSeed()
+	seed.IAMRoles = append(seed.IAMRoles, awsemu.SeedRole{Name: "chain-target", AssumeRolePolicy: []byte(podsTrust)})
+	env := accTest(t, seed)
+	target := fmt.Sprintf("arn:aws:iam::%s:role/chain-target", env.AccountID)
+	boundary := "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"
+	var uniqueID string
+	step := func(extra string, checks ...statecheck.StateCheck) resource.TestStep {
+		return resource.TestStep{
+			Config: config(env, "carts", "carts", extra),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate)},
+			},
+			ConfigStateChecks: append(checks, statecheck.ExpectKnownValue(resName, tfjsonpath.New("role_unique_id"), knownvalue.StringFunc(func(v string) error {
+				if uniqueID != "" && v != uniqueID {
+					return fmt.Errorf("role replaced: unique ID %s, was %s", v, uniqueID)
+				}
+				return nil
+			}))),
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkDestroyed(env, env.ClusterName+"-carts-carts"),
+		Steps: []resource.TestStep{
+			{
+				Config: config(env, "carts", "carts", ""),
+				Check: func(s *terraform.State) error {
+					uniqueID = s.RootModule().Resources[resName].Primary.Attributes["role_unique_id"]
+					return nil
+				},
+			},
+			step(`  role_description = "carts service"`,
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("role_description"), knownvalue.StringExact("carts service"))),
+			step(`  role_description = "carts service"
+  max_session_duration = 7200`,
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("max_session_duration"), knownvalue.Int64Exact(7200))),
+			step(`  permissions_boundary = "`+boundary+`"`,
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("permissions_boundary"), knownvalue.StringExact(boundary))),
+			step(`  tags = { team = "carts", env = "test" }`,
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("tags_all"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"team": knownvalue.StringExact("carts"), "env": knownvalue.StringExact("test"),
+				}))),
+			step(`  tags = { team = "orders" }`,
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("tags_all"), knownvalue.MapExact(map[string]knownvalue.Check{"team": knownvalue.StringExact("orders")}))),
+			step(`  trust_scope = "account"`,
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("trust_policy_json"), knownvalue.StringFunc(func(v string) error {
+					if strings.Contains(v, "kubernetes-namespace") {
+						return fmt.Errorf("account scope trust still has conditions: %s", v)
+					}
+					return nil
+				}))),
+			step(`  trust_scope = "account"
+  disable_session_tags = true`,
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("disable_session_tags"), knownvalue.Bool(true))),
+			step(`  target_role_arn = "`+target+`"`,
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("target_role_arn"), knownvalue.StringExact(target)),
+				statecheck.ExpectKnownValue(resName, tfjsonpath.New("trust_policy_json"), knownvalue.StringRegexp(regexp.MustCompile(`kubernetes-namespace`)))),
+			{
+				Config: env.ProviderConfig() + fmt.Sprintf(`
+resource "podidentity_least_privilege" "test" {
+  cluster_name    = %q
+  namespace       = "carts"
+  service_account = "carts"
+  dynamodb_tables = [{ arn = %q, actions = ["dynamodb:GetItem", "dynamodb:PutItem"], streams = true }]
+}
+`, env.ClusterName, env.TableARN),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(resName, tfjsonpath.New("policy_json"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)GetRecords.*`))),
+					},
+				},
+				Check: checkRemotePolicy(env, env.ClusterName+"-carts-carts", "dynamodb:GetRecords", "dynamodb:PutItem"),
+			},
+		},
+	})
+}
+
+// checkRemotePolicy asserts that the inline policy in AWS mentions every
+// action.
+func checkRemotePolicy(env *acctest.Env, roleName string, actions ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		out, err := env.IAM().GetRolePolicy(context.Background(), &iam.GetRolePolicyInput{RoleName: aws.String(roleName), PolicyName: aws.String("podidentity-least-privilege")})
+		if err != nil {
+			return err
+		}
+		doc, _ := url.QueryUnescape(aws.ToString(out.PolicyDocument))
+		for _, a := range actions {
+			if !strings.Contains(doc, a) {
+				return fmt.Errorf("policy in AWS lacks %s: %s", a, doc)
+			}
+		}
+		return nil
+	}
+}
+
+const podsTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}]}`
+
+// TestAccLeastPrivilege_namespaceMove moves the association to another
+// namespace and checks, in the emulator's request log, that there is no
+// moment without credentials for either the old or the new pods.
+func TestAccLeastPrivilege_namespaceMove(t *testing.T) {
+	env := accTest(t, nil)
+	env.SkipUnlessEmulator(t)
+	var uniqueID, oldAssoc string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkDestroyed(env, env.ClusterName+"-carts-carts"),
+		Steps: []resource.TestStep{
+			{
+				Config: config(env, "carts", "carts", ""),
+				Check: func(s *terraform.State) error {
+					attrs := s.RootModule().Resources[resName].Primary.Attributes
+					uniqueID, oldAssoc = attrs["role_unique_id"], attrs["association_id"]
+					return nil
+				},
+			},
+			{
+				PreConfig: env.Emu.ResetLog,
+				Config:    config(env, "carts-v2", "carts", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(resName, tfjsonpath.New("association_id")),
+						// The default role name stays: the role is not replaced.
+						plancheck.ExpectKnownValue(resName, tfjsonpath.New("role_name"), knownvalue.StringExact(env.ClusterName+"-carts-carts")),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("namespace"), knownvalue.StringExact("carts-v2")),
+					statecheck.ExpectKnownValue(resName, tfjsonpath.New("trust_policy_json"), knownvalue.StringFunc(func(v string) error {
+						if strings.Contains(v, `"carts"`) && !strings.Contains(v, "carts-v2") || strings.Contains(v, "Previous") {
+							return fmt.Errorf("trust not narrowed to the new namespace: %s", v)
+						}
+						return nil
+					})),
+				},
+				Check: func(s *terraform.State) error {
+					attrs := s.RootModule().Resources[resName].Primary.Attributes
+					if attrs["role_unique_id"] != uniqueID {
+						return fmt.Errorf("role was replaced")
+					}
+					if attrs["association_id"] == oldAssoc {
+						return fmt.Errorf("association ID unchanged")
+					}
+					var writes []string
+					for _, e := range env.Emu.RequestLog() {
+						switch e.Operation {
+						case "UpdateAssumeRolePolicy", "CreatePodIdentityAssociation", "DeletePodIdentityAssociation":
+							writes = append(writes, e.Operation)
+						}
+					}
+					want := []string{"UpdateAssumeRolePolicy", "CreatePodIdentityAssociation", "DeletePodIdentityAssociation", "UpdateAssumeRolePolicy"}
+					if strings.Join(writes, ",") != strings.Join(want, ",") {
+						return fmt.Errorf("write order %v, want %v (trust admits both, create new, delete old, narrow trust)", writes, want)
+					}
+					// Only the new association remains, and the role trusts only the new namespace.
+					role, err := env.IAM().GetRole(context.Background(), &iam.GetRoleInput{RoleName: aws.String(env.ClusterName + "-carts-carts")})
+					if err != nil {
+						return err
+					}
+					trust, _ := url.QueryUnescape(aws.ToString(role.Role.AssumeRolePolicyDocument))
+					if !strings.Contains(trust, "carts-v2") || strings.Contains(trust, "Previous") {
+						return fmt.Errorf("trust in AWS: %s", trust)
+					}
+					out, err := env.EKS().ListPodIdentityAssociations(context.Background(), &eks.ListPodIdentityAssociationsInput{ClusterName: aws.String(env.ClusterName)})
+					if err != nil {
+						return err
+					}
+					if len(out.Associations) != 1 || aws.ToString(out.Associations[0].Namespace) != "carts-v2" {
+						return fmt.Errorf("associations after the move: %+v", out.Associations)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           config(env, "carts-v2", "carts", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
 }
