@@ -2,11 +2,15 @@
 // DynamoDB DescribeTable) on a loopback address until SIGINT/SIGTERM.
 //
 //	go run ./cmd/awsemu --listen 127.0.0.1:4566 --seed internal/awsemu/testdata/seed-example.json
+//
+// It prints "awsemu listening on http://127.0.0.1:PORT ..." once it serves.
+// Point SDKs at that URL (BaseEndpoint / --endpoint-url); any access key works.
 package main
 
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -15,28 +19,40 @@ import (
 )
 
 func main() {
-	listen := flag.String("listen", "127.0.0.1:4566", "loopback address to listen on (127.0.0.1:0 for a random port)")
-	seedPath := flag.String("seed", "", "seed JSON file (default: the built-in EKS workshop seed)")
-	flag.Parse()
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, sig))
+}
 
+// run serves until stop delivers a value; it returns the process exit code.
+func run[T any](args []string, stdout, stderr io.Writer, stop <-chan T) int {
+	fs := flag.NewFlagSet("awsemu", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:4566", "loopback address to listen on (127.0.0.1:0 for a random port)")
+	seedPath := fs.String("seed", "", "seed JSON file (default: the built-in EKS workshop seed)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "awsemu: unexpected arguments %v\n", fs.Args())
+		return 2
+	}
 	var seed *awsemu.Seed
 	if *seedPath != "" {
 		var err error
 		if seed, err = awsemu.LoadSeed(*seedPath); err != nil {
-			fmt.Fprintln(os.Stderr, "awsemu:", err)
-			os.Exit(2)
+			fmt.Fprintln(stderr, "awsemu:", err)
+			return 2
 		}
 	}
 	srv, err := awsemu.Start(*listen, seed)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, err)
+		return 1
 	}
-	fmt.Printf("awsemu listening on %s (account %s, region %s)\n", srv.URL(), srv.AccountID(), srv.Region())
-
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	<-sig
+	fmt.Fprintf(stdout, "awsemu listening on %s (account %s, region %s)\n", srv.URL(), srv.AccountID(), srv.Region())
+	<-stop
 	_ = srv.Close()
-	fmt.Println("awsemu stopped")
+	fmt.Fprintln(stdout, "awsemu stopped")
+	return 0
 }

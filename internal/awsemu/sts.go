@@ -1,6 +1,7 @@
 package awsemu
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -92,11 +93,13 @@ func stsAssumeRole(c *call) {
 		return
 	}
 	caller := fmt.Sprintf("arn:%s:iam::%s:user/awsemu", c.st.partition, c.st.acct)
+	principals := []string{caller, c.st.acct, fmt.Sprintf("arn:%s:iam::%s:root", c.st.partition, c.st.acct)}
 	if s := c.st.sess[c.accessKeyID()]; s != nil {
 		caller = s.ARN
+		principals = append(principals[1:], s.ARN, s.RoleARN)
 	}
 	r := c.st.roleByARN(roleArn)
-	if r == nil {
+	if r == nil || !trustAllowsCaller(r.AssumeRolePolicy, principals, c.form.Get("ExternalId")) {
 		c.fail("AccessDenied", 403, fmt.Sprintf("User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller, roleArn))
 		return
 	}
@@ -159,4 +162,67 @@ func (st *state) newCredentials(now time.Time, d time.Duration) xCredentials {
 		SessionToken:    "IQoJb3JpZ2luX2VjE" + st.randString(upperAlnum+lowerAlnum, 200),
 		Expiration:      isoTime(now.Add(d)),
 	}
+}
+
+// trustAllowsCaller evaluates a trust policy for sts:AssumeRole by an AWS
+// principal (any of principals: account id, account root ARN, user or role
+// ARN). Only the sts:ExternalId condition is evaluated; other conditions are
+// ignored. Deny statements for a matching principal win.
+func trustAllowsCaller(doc string, principals []string, externalID string) bool {
+	var p struct {
+		Statement json.RawMessage
+	}
+	if json.Unmarshal([]byte(doc), &p) != nil {
+		return false
+	}
+	var stmts []map[string]any
+	if json.Unmarshal(p.Statement, &stmts) != nil {
+		var one map[string]any
+		if json.Unmarshal(p.Statement, &one) != nil {
+			return false
+		}
+		stmts = []map[string]any{one}
+	}
+	isCaller := func(v string) bool {
+		if v == "*" {
+			return true
+		}
+		for _, x := range principals {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	allowed := false
+	for _, s := range stmts {
+		var prMatch bool
+		switch pr := s["Principal"].(type) {
+		case string:
+			prMatch = pr == "*"
+		case map[string]any:
+			prMatch = anyMatch(pr["AWS"], isCaller)
+		}
+		actMatch := anyMatch(s["Action"], func(v string) bool {
+			return v == "*" || strings.EqualFold(v, "sts:*") || strings.EqualFold(v, "sts:AssumeRole")
+		})
+		if !prMatch || !actMatch {
+			continue
+		}
+		if s["Effect"] == "Deny" {
+			return false
+		}
+		if s["Effect"] != "Allow" {
+			continue
+		}
+		if cond, ok := s["Condition"].(map[string]any); ok {
+			if se, ok := cond["StringEquals"].(map[string]any); ok {
+				if want, ok := se["sts:ExternalId"]; ok && !anyMatch(want, func(v string) bool { return v == externalID }) {
+					continue
+				}
+			}
+		}
+		allowed = true
+	}
+	return allowed
 }

@@ -54,16 +54,30 @@ func TestSTSAssumeRole(t *testing.T) {
 		t.Fatalf("RoleLastUsed: %+v", g.Role.RoleLastUsed)
 	}
 
+	podRole := createRole(t, c, "pods", podTrust)
+	extRole := createRole(t, c, "ext", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"123456789012"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"secret-id"}}}]}`)
+	_, err = c.sts.AssumeRole(cx, &sts.AssumeRoleInput{RoleArn: aws.String(extRole), RoleSessionName: aws.String("s1"), ExternalId: aws.String("secret-id")})
+	must(t, err)
+	// An assumed-role session can chain into a role that trusts that role.
+	chained := createRole(t, c, "chained", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["`+arn+`"]},"Action":["sts:AssumeRole","sts:TagSession"]}]}`)
+	st3 := sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = aws.String(c.srv.URL()) })
+	_, err = st3.AssumeRole(cx, &sts.AssumeRoleInput{RoleArn: aws.String(chained), RoleSessionName: aws.String("chain")})
+	must(t, err)
+	_, err = c.sts.AssumeRole(cx, &sts.AssumeRoleInput{RoleArn: aws.String(chained), RoleSessionName: aws.String("chain")})
+	wantCode(t, err, "AccessDenied") // the plain user is not trusted by "chained"
+
 	tests := map[string]struct {
 		in   sts.AssumeRoleInput
 		code string
 		st   int
 	}{
-		"unknown role":       {sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/nope"), RoleSessionName: aws.String("s1")}, "AccessDenied", 403},
-		"other account":      {sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::999999999999:role/deployer"), RoleSessionName: aws.String("s1")}, "AccessDenied", 403},
-		"duration over max":  {sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(7200)}, "ValidationError", 400},
-		"bad session name":   {sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("a b")}, "ValidationError", 400},
-		"duration under min": {sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(60)}, "ValidationError", 400},
+		"unknown role":           {sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/nope"), RoleSessionName: aws.String("s1")}, "AccessDenied", 403},
+		"other account":          {sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::999999999999:role/deployer"), RoleSessionName: aws.String("s1")}, "AccessDenied", 403},
+		"duration over max":      {sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(7200)}, "ValidationError", 400},
+		"bad session name":       {sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("a b")}, "ValidationError", 400},
+		"trust is for a service": {sts.AssumeRoleInput{RoleArn: aws.String(podRole), RoleSessionName: aws.String("s1")}, "AccessDenied", 403},
+		"external id required":   {sts.AssumeRoleInput{RoleArn: aws.String(extRole), RoleSessionName: aws.String("s1"), ExternalId: aws.String("wrong")}, "AccessDenied", 403},
+		"duration under min":     {sts.AssumeRoleInput{RoleArn: aws.String(arn), RoleSessionName: aws.String("s1"), DurationSeconds: aws.Int32(60)}, "ValidationError", 400},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
