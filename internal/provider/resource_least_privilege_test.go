@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -298,4 +299,143 @@ func TestAccLeastPrivilege_namespaceMove(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccLeastPrivilege_disappears deletes each object behind Terraform's
+// back; the next apply puts it back.
+func TestAccLeastPrivilege_disappears(t *testing.T) {
+	t.Parallel()
+	env := accTest(t, nil)
+	roleName := env.ClusterName + "-carts-carts"
+	ctx := context.Background()
+	deleteAssociation := func(s *terraform.State) error {
+		_, err := env.EKS().DeletePodIdentityAssociation(ctx, &eks.DeletePodIdentityAssociationInput{
+			ClusterName: aws.String(env.ClusterName), AssociationId: aws.String(s.RootModule().Resources[resName].Primary.Attributes["association_id"]),
+		})
+		return err
+	}
+	deletePolicy := func(*terraform.State) error {
+		_, err := env.IAM().DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(roleName), PolicyName: aws.String("podidentity-least-privilege")})
+		return err
+	}
+	deleteRole := func(s *terraform.State) error {
+		if err := deleteAssociation(s); err != nil {
+			return err
+		}
+		if err := deletePolicy(s); err != nil {
+			return err
+		}
+		_, err := env.IAM().DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(roleName)})
+		return err
+	}
+	cfg := config(env, "carts", "carts", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkDestroyed(env, roleName),
+		Steps: []resource.TestStep{
+			{Config: cfg, Check: deleteAssociation, ExpectNonEmptyPlan: true},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(resName, tfjsonpath.New("association_id")),
+				}},
+				Check: deletePolicy, ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(checkRemotePolicy(env, roleName, "dynamodb:PutItem"), deleteRole), ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionCreate),
+				}},
+			},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
+
+// TestAccLeastPrivilege_drift edits the policy, the trust policy, the tags
+// and the association's role behind Terraform's back; the next apply
+// repairs each.
+func TestAccLeastPrivilege_drift(t *testing.T) {
+	t.Parallel()
+	seed := awsemu.DefaultSeed()
+	seed.IAMRoles = append(seed.IAMRoles, awsemu.SeedRole{Name: "intruder", AssumeRolePolicy: []byte(podsTrust)})
+	env := accTest(t, seed)
+	roleName := env.ClusterName + "-carts-carts"
+	ctx := context.Background()
+	cfg := config(env, "carts", "carts", `  tags = { team = "carts" }`)
+	repaired := resource.TestStep{
+		Config: cfg,
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+		}},
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkDestroyed(env, roleName),
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					_, err := env.IAM().PutRolePolicy(ctx, &iam.PutRolePolicyInput{
+						RoleName: aws.String(roleName), PolicyName: aws.String("podidentity-least-privilege"),
+						PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}]}`),
+					})
+					return err
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			withCheck(repaired, func(*terraform.State) error {
+				if err := checkRemotePolicy(env, roleName, "dynamodb:PutItem")(nil); err != nil {
+					return err
+				}
+				_, err := env.IAM().UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(roleName), PolicyDocument: aws.String(podsTrust)})
+				return err
+			}),
+			withCheck(repaired, func(*terraform.State) error {
+				_, err := env.IAM().TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(roleName), Tags: iamTag("team", "someone-else")})
+				return err
+			}),
+			withCheck(repaired, func(s *terraform.State) error {
+				_, err := env.EKS().UpdatePodIdentityAssociation(ctx, &eks.UpdatePodIdentityAssociationInput{
+					ClusterName: aws.String(env.ClusterName), AssociationId: aws.String(s.RootModule().Resources[resName].Primary.Attributes["association_id"]),
+					RoleArn: aws.String(fmt.Sprintf("arn:aws:iam::%s:role/intruder", env.AccountID)),
+				})
+				return err
+			}),
+			{
+				Config:           cfg,
+				ConfigPlanChecks: repaired.ConfigPlanChecks,
+				Check: func(s *terraform.State) error {
+					out, err := env.EKS().DescribePodIdentityAssociation(ctx, &eks.DescribePodIdentityAssociationInput{
+						ClusterName: aws.String(env.ClusterName), AssociationId: aws.String(s.RootModule().Resources[resName].Primary.Attributes["association_id"]),
+					})
+					if err != nil {
+						return err
+					}
+					if got := aws.ToString(out.Association.RoleArn); !strings.HasSuffix(got, "/"+roleName) {
+						return fmt.Errorf("association still points at %s", got)
+					}
+					return nil
+				}},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
+
+func withCheck(s resource.TestStep, check resource.TestCheckFunc) resource.TestStep {
+	s.Check = check
+	s.ExpectNonEmptyPlan = true
+	return s
+}
+
+func iamTag(k, v string) []iamtypes.Tag {
+	return []iamtypes.Tag{{Key: aws.String(k), Value: aws.String(v)}}
 }
