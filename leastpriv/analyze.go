@@ -131,6 +131,24 @@ func mayTouchDynamoDB(st *Statement) bool {
 	return false
 }
 
+// resourcePattern is a Resource pattern parsed once per statement.
+type resourcePattern struct {
+	raw   string
+	arn   ARN
+	isARN bool
+	star  bool
+}
+
+func parseResourcePattern(r string) resourcePattern {
+	rp := resourcePattern{raw: r, star: isStar(r)}
+	if !rp.star {
+		if a, err := ParseARN(r); err == nil {
+			rp.arn, rp.isARN = a, true
+		}
+	}
+	return rp
+}
+
 func statementGrants(st *Statement, policy, n int) []Grant {
 	if !mayTouchDynamoDB(st) {
 		return nil
@@ -138,6 +156,19 @@ func statementGrants(st *Statement, policy, n int) []Grant {
 	var out []Grant
 	label := st.Label(n)
 	cond := st.HasCondition()
+	resources := make([]resourcePattern, len(st.Resource))
+	for i, r := range st.Resource {
+		resources[i] = parseResourcePattern(r)
+	}
+	var notResource string
+	if st.NotResource != nil {
+		notResource = "NotResource: " + strings.Join(st.NotResource, ", ")
+	}
+	notActionVia := ""
+	if st.NotAction != nil {
+		notActionVia = fmt.Sprintf("%s: NotAction %s", label, quoteList(st.NotAction))
+	}
+	viaByPattern := map[string]string{}
 	for i := range dynamodbActions {
 		a := &dynamodbActions[i]
 		pattern, ok := matchingActionPattern(st, a.Name)
@@ -153,10 +184,15 @@ func statementGrants(st *Statement, policy, n int) []Grant {
 			NotAction:   st.NotAction != nil,
 		}
 		if st.NotAction != nil {
-			g.Via = fmt.Sprintf("%s: NotAction %s", label, quoteList(st.NotAction))
+			g.Via = notActionVia
 			g.ActionWildcard = true
 		} else {
-			g.Via = fmt.Sprintf("%s: Action %q", label, pattern)
+			via, ok := viaByPattern[pattern]
+			if !ok {
+				via = fmt.Sprintf("%s: Action %q", label, pattern)
+				viaByPattern[pattern] = via
+			}
+			g.Via = via
 			g.ActionPattern = pattern
 			g.ActionWildcard = hasGlob(pattern)
 		}
@@ -164,18 +200,18 @@ func statementGrants(st *Statement, policy, n int) []Grant {
 			if notResourceExcludesAll(st.NotResource, i) {
 				continue
 			}
-			g.Resource = "NotResource: " + strings.Join(st.NotResource, ", ")
+			g.Resource = notResource
 			g.ResourceWildcard = true
 			g.NotResource = true
 			out = append(out, g)
 			continue
 		}
-		for _, r := range st.Resource {
+		for _, r := range resources {
 			if !resourceReachesAction(r, i) {
 				continue
 			}
-			g.Resource = r
-			g.ResourceWildcard = resourceHasWildcard(r)
+			g.Resource = r.raw
+			g.ResourceWildcard = resourceHasWildcard(r.raw)
 			out = append(out, g)
 		}
 	}
@@ -196,19 +232,35 @@ func matchingActionPattern(st *Statement, action string) (string, bool) {
 
 // resourceReachesAction reports whether Resource pattern r can match a
 // resource that catalogue action i accepts.
-func resourceReachesAction(r string, i int) bool {
-	if isStar(r) {
+func resourceReachesAction(r resourcePattern, i int) bool {
+	if r.star {
 		return true
 	}
 	if dynamodbActions[i].WildcardResourceOnly {
 		return false
 	}
-	for _, tp := range actionResourcePatterns[i] {
-		if resourcePatternsIntersect(r, tp) {
+	for k, tp := range actionResourceARNs[i] {
+		if !r.isARN {
+			if globsIntersect(r.raw, actionResourcePatterns[i][k], false) {
+				return true
+			}
+			continue
+		}
+		if arnsIntersect(r.arn, tp) {
 			return true
 		}
 	}
 	return false
+}
+
+// arnsIntersect reports whether some concrete ARN matches both patterns,
+// segment by segment.
+func arnsIntersect(a, b ARN) bool {
+	return globsIntersect(a.Service, b.Service, false) &&
+		globsIntersect(a.Resource, b.Resource, false) &&
+		globsIntersect(a.Partition, b.Partition, false) &&
+		globsIntersect(a.Region, b.Region, false) &&
+		globsIntersect(a.Account, b.Account, false)
 }
 
 // notResourceExcludesAll reports whether NotResource patterns exclude every

@@ -72,6 +72,8 @@ var (
 	// actionResourcePatterns[i] holds glob patterns of all ARNs action i
 	// accepts, one per resource type.
 	actionResourcePatterns [][]string
+	// actionResourceARNs holds the same patterns, parsed.
+	actionResourceARNs [][]ARN
 )
 
 var templateVar = regexp.MustCompile(`\$\{[^}]*\}`)
@@ -80,11 +82,18 @@ func loadCatalogue() {
 	catalogueOnce.Do(func() {
 		catalogueByLower = make(map[string]int, len(dynamodbActions))
 		actionResourcePatterns = make([][]string, len(dynamodbActions))
+		actionResourceARNs = make([][]ARN, len(dynamodbActions))
 		for i, a := range dynamodbActions {
 			catalogueByLower[strings.ToLower(a.Name)] = i
 			for _, t := range a.ResourceTypes {
 				if tmpl, ok := dynamodbResourceTypes[t]; ok {
-					actionResourcePatterns[i] = append(actionResourcePatterns[i], templateVar.ReplaceAllString(tmpl, "*"))
+					pat := templateVar.ReplaceAllString(tmpl, "*")
+					actionResourcePatterns[i] = append(actionResourcePatterns[i], pat)
+					a, err := ParseARN(pat)
+					if err != nil {
+						panic("leastpriv: bad resource type template " + tmpl)
+					}
+					actionResourceARNs[i] = append(actionResourceARNs[i], a)
 				}
 			}
 		}

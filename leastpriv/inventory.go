@@ -107,12 +107,12 @@ type NodeRoleKind string
 
 // The ways a role can be a node role, besides trusting EC2.
 const (
-	NodeRoleOfNodeGroup       NodeRoleKind = "node_group"        // aws_eks_node_group.node_role_arn
-	NodeRoleOfAutoMode        NodeRoleKind = "auto_mode"         // aws_eks_cluster.compute_config.node_role_arn
-	NodeRoleInInstanceProfile NodeRoleKind = "instance_profile"  // aws_iam_instance_profile.role
-	NodeRoleOfAccessEntry     NodeRoleKind = "access_entry"      // aws_eks_access_entry with type EC2_LINUX, EC2_WINDOWS or HYBRID_LINUX
-	NodeRoleOfFargateProfile  NodeRoleKind = "fargate_profile"   // aws_eks_fargate_profile.pod_execution_role_arn
-	NodeRoleTrustsEC2         NodeRoleKind = "trusts_ec2"        // derived from the trust policy; not set by plan readers
+	NodeRoleOfNodeGroup       NodeRoleKind = "node_group"       // aws_eks_node_group.node_role_arn
+	NodeRoleOfAutoMode        NodeRoleKind = "auto_mode"        // aws_eks_cluster.compute_config.node_role_arn
+	NodeRoleInInstanceProfile NodeRoleKind = "instance_profile" // aws_iam_instance_profile.role
+	NodeRoleOfAccessEntry     NodeRoleKind = "access_entry"     // aws_eks_access_entry with type EC2_LINUX, EC2_WINDOWS or HYBRID_LINUX
+	NodeRoleOfFargateProfile  NodeRoleKind = "fargate_profile"  // aws_eks_fargate_profile.pod_execution_role_arn
+	NodeRoleTrustsEC2         NodeRoleKind = "trusts_ec2"       // derived from the trust policy; not set by plan readers
 )
 
 // NodeRoleFact records that a resource makes a role a node role.
@@ -140,10 +140,10 @@ type PodIdentityAssociation struct {
 // instance metadata service to pods. HopLimit nil means unset (AWS's default
 // of 2 for EKS-optimised launch templates lets pods reach IMDS).
 type NodeGroupIMDS struct {
-	Address               string `json:"address"`
-	LaunchTemplateAddress string `json:"launch_template_address,omitempty"`
-	HopLimit              *int   `json:"hop_limit,omitempty"`
-	HopLimitUnknown       bool   `json:"hop_limit_unknown,omitempty"`
-	HTTPEndpointDisabled  bool   `json:"http_endpoint_disabled,omitempty"`
+	Address               string  `json:"address"`
+	LaunchTemplateAddress string  `json:"launch_template_address,omitempty"`
+	HopLimit              *int    `json:"hop_limit,omitempty"`
+	HopLimitUnknown       bool    `json:"hop_limit_unknown,omitempty"`
+	HTTPEndpointDisabled  bool    `json:"http_endpoint_disabled,omitempty"`
 	Role                  RoleRef `json:"role"`
 }

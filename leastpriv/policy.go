@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 )
@@ -83,16 +84,26 @@ func (s *Statement) HasCondition() bool {
 //
 //	statement 2 (Sid "ReadCarts"): Action: expected string or list of strings, got number
 func ParsePolicy(doc string) (*Policy, error) {
-	var top map[string]json.RawMessage
-	if err := decodeStrict([]byte(doc), &top); err != nil {
+	// Decode once into generic values (json.Number keeps the text of
+	// numbers), then walk them: one pass over the bytes.
+	dec := json.NewDecoder(strings.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("policy document is not a JSON object: %w", err)
 	}
-	if top == nil {
-		return nil, errors.New("policy document is not a JSON object: got null")
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("policy document is not a JSON object: unexpected data after the JSON value")
+	}
+	top, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("policy document is not a JSON object: got %s", jsonKind(v))
 	}
 	p := &Policy{}
-	var rawStatements json.RawMessage
-	for key, raw := range top {
+	var rawStatements any
+	hasStatements := false
+	for _, key := range sortedKeys(top) {
+		raw := top[key]
 		switch key {
 		case "Version":
 			s, err := parseString(raw)
@@ -110,22 +121,20 @@ func ParsePolicy(doc string) (*Policy, error) {
 			}
 			p.ID = s
 		case "Statement":
-			rawStatements = raw
+			rawStatements, hasStatements = raw, true
 		default:
 			return nil, fmt.Errorf("unknown policy element %q (expected Version, Id, Statement)", key)
 		}
 	}
-	if rawStatements == nil {
+	if !hasStatements {
 		return nil, errors.New("policy document has no Statement")
 	}
-	var list []json.RawMessage
-	switch jsonKind(rawStatements) {
-	case "object":
-		list = []json.RawMessage{rawStatements}
-	case "list":
-		if err := json.Unmarshal(rawStatements, &list); err != nil {
-			return nil, fmt.Errorf("Statement: %w", err)
-		}
+	var list []any
+	switch x := rawStatements.(type) {
+	case map[string]any:
+		list = []any{x}
+	case []any:
+		list = x
 	default:
 		return nil, fmt.Errorf("Statement: expected object or list of objects, got %s", jsonKind(rawStatements))
 	}
@@ -150,28 +159,11 @@ func MustParsePolicy(doc string) *Policy {
 	return p
 }
 
-func decodeStrict(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return errors.New("unexpected data after the JSON value")
-	}
-	if _, err := dec.Token(); err == nil {
-		return errors.New("unexpected data after the JSON value")
-	}
-	return nil
-}
-
-func parseStatement(raw json.RawMessage, n int) (Statement, error) {
+func parseStatement(raw any, n int) (Statement, error) {
 	var st Statement
-	if k := jsonKind(raw); k != "object" {
-		return st, fmt.Errorf("%s: expected object, got %s", statementLabel(n, ""), k)
-	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &fields); err != nil {
-		return st, fmt.Errorf("%s: %w", statementLabel(n, ""), err)
+	fields, ok := raw.(map[string]any)
+	if !ok {
+		return st, fmt.Errorf("%s: expected object, got %s", statementLabel(n, ""), jsonKind(raw))
 	}
 	if sidRaw, ok := fields["Sid"]; ok {
 		sid, err := parseString(sidRaw)
@@ -181,15 +173,7 @@ func parseStatement(raw json.RawMessage, n int) (Statement, error) {
 		st.Sid = sid
 	}
 	label := statementLabel(n, st.Sid)
-	fail := func(field string, err error) (Statement, error) {
-		return Statement{}, fmt.Errorf("%s: %s: %w", label, field, err)
-	}
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, key := range keys {
+	for _, key := range sortedKeys(fields) {
 		raw := fields[key]
 		var err error
 		switch key {
@@ -217,7 +201,7 @@ func parseStatement(raw json.RawMessage, n int) (Statement, error) {
 			return Statement{}, fmt.Errorf("%s: unknown element %q (expected Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition)", label, key)
 		}
 		if err != nil {
-			return fail(key, err)
+			return Statement{}, fmt.Errorf("%s: %s: %w", label, key, err)
 		}
 	}
 	switch {
@@ -235,88 +219,64 @@ func parseStatement(raw json.RawMessage, n int) (Statement, error) {
 	return st, nil
 }
 
-// jsonKind names the JSON type of raw for messages.
-func jsonKind(raw json.RawMessage) string {
-	b := bytes.TrimLeft(raw, " \t\r\n")
-	if len(b) == 0 {
-		return "nothing"
-	}
-	switch b[0] {
-	case '{':
+// jsonKind names the JSON type of a decoded value for messages.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case map[string]any:
 		return "object"
-	case '[':
+	case []any:
 		return "list"
-	case '"':
+	case string:
 		return "string"
-	case 't', 'f':
+	case bool:
 		return "boolean"
-	case 'n':
+	case nil:
 		return "null"
-	default:
+	case json.Number, float64:
 		return "number"
+	default:
+		return fmt.Sprintf("%T", v)
 	}
 }
 
-func parseString(raw json.RawMessage) (string, error) {
-	if k := jsonKind(raw); k != "string" {
-		return "", fmt.Errorf("expected string, got %s", k)
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", err
+func parseString(v any) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("expected string, got %s", jsonKind(v))
 	}
 	return s, nil
 }
 
-func parseStringList(raw json.RawMessage) ([]string, error) {
-	switch k := jsonKind(raw); k {
-	case "string":
-		s, err := parseString(raw)
-		if err != nil {
-			return nil, err
-		}
-		return []string{s}, nil
-	case "list":
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return nil, err
-		}
-		out := make([]string, 0, len(items))
-		for i, item := range items {
-			if ik := jsonKind(item); ik != "string" {
-				return nil, fmt.Errorf("expected string or list of strings, got %s at position %d of the list", ik, i+1)
-			}
-			s, err := parseString(item)
-			if err != nil {
-				return nil, err
+func parseStringList(v any) ([]string, error) {
+	switch x := v.(type) {
+	case string:
+		return []string{x}, nil
+	case []any:
+		out := make([]string, 0, len(x))
+		for i, item := range x {
+			s, ok := item.(string)
+			if !ok {
+				return nil, fmt.Errorf("expected string or list of strings, got %s at position %d of the list", jsonKind(item), i+1)
 			}
 			out = append(out, s)
 		}
 		return out, nil
 	default:
-		return nil, fmt.Errorf("expected string or list of strings, got %s", k)
+		return nil, fmt.Errorf("expected string or list of strings, got %s", jsonKind(v))
 	}
 }
 
-func parsePrincipal(raw json.RawMessage) (*Principal, error) {
-	switch k := jsonKind(raw); k {
-	case "string":
-		s, err := parseString(raw)
-		if err != nil {
-			return nil, err
-		}
-		if s != "*" {
-			return nil, fmt.Errorf("expected \"*\" or an object such as {\"Service\": \"pods.eks.amazonaws.com\"}, got %q", s)
+func parsePrincipal(v any) (*Principal, error) {
+	switch x := v.(type) {
+	case string:
+		if x != "*" {
+			return nil, fmt.Errorf("expected \"*\" or an object such as {\"Service\": \"pods.eks.amazonaws.com\"}, got %q", x)
 		}
 		return &Principal{Wildcard: true}, nil
-	case "object":
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, err
-		}
-		p := &Principal{Values: make(map[string][]string, len(m))}
-		for typ, v := range m {
-			vals, err := parseStringList(v)
+	case map[string]any:
+		p := &Principal{Values: make(map[string][]string, len(x))}
+		for _, typ := range sortedKeys(x) {
+			vals, err := parseStringList(x[typ])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", typ, err)
 			}
@@ -324,30 +284,24 @@ func parsePrincipal(raw json.RawMessage) (*Principal, error) {
 		}
 		return p, nil
 	default:
-		return nil, fmt.Errorf("expected \"*\" or object, got %s", k)
+		return nil, fmt.Errorf("expected \"*\" or object, got %s", jsonKind(v))
 	}
 }
 
-func parseCondition(raw json.RawMessage) (map[string]map[string][]string, error) {
-	if k := jsonKind(raw); k != "object" {
-		return nil, fmt.Errorf("expected object, got %s", k)
-	}
-	var ops map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &ops); err != nil {
-		return nil, err
+func parseCondition(v any) (map[string]map[string][]string, error) {
+	ops, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("expected object, got %s", jsonKind(v))
 	}
 	out := make(map[string]map[string][]string, len(ops))
-	for op, rawKeys := range ops {
-		if k := jsonKind(rawKeys); k != "object" {
-			return nil, fmt.Errorf("%s: expected object, got %s", op, k)
-		}
-		var keys map[string]json.RawMessage
-		if err := json.Unmarshal(rawKeys, &keys); err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
+	for _, op := range sortedKeys(ops) {
+		keys, ok := ops[op].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: expected object, got %s", op, jsonKind(ops[op]))
 		}
 		m := make(map[string][]string, len(keys))
-		for key, rawVals := range keys {
-			vals, err := parseConditionValues(rawVals)
+		for _, key := range sortedKeys(keys) {
+			vals, err := parseConditionValues(keys[key])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", op, key, err)
 			}
@@ -359,25 +313,27 @@ func parseCondition(raw json.RawMessage) (map[string]map[string][]string, error)
 }
 
 // parseConditionValues accepts a string, boolean or number, or a list of
-// them: IAM accepts unquoted booleans and numbers in conditions.
-func parseConditionValues(raw json.RawMessage) ([]string, error) {
-	scalar := func(item json.RawMessage) (string, error) {
-		switch k := jsonKind(item); k {
-		case "string":
-			return parseString(item)
-		case "boolean", "number":
-			return string(bytes.TrimSpace(item)), nil
+// them: IAM accepts unquoted booleans and numbers in conditions. They are
+// held as their JSON text.
+func parseConditionValues(v any) ([]string, error) {
+	scalar := func(item any) (string, error) {
+		switch x := item.(type) {
+		case string:
+			return x, nil
+		case bool:
+			if x {
+				return "true", nil
+			}
+			return "false", nil
+		case json.Number:
+			return x.String(), nil
 		default:
-			return "", fmt.Errorf("expected string, boolean, number or a list of them, got %s", k)
+			return "", fmt.Errorf("expected string, boolean, number or a list of them, got %s", jsonKind(item))
 		}
 	}
-	if jsonKind(raw) == "list" {
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return nil, err
-		}
-		out := make([]string, 0, len(items))
-		for _, item := range items {
+	if list, ok := v.([]any); ok {
+		out := make([]string, 0, len(list))
+		for _, item := range list {
 			s, err := scalar(item)
 			if err != nil {
 				return nil, err
@@ -386,7 +342,7 @@ func parseConditionValues(raw json.RawMessage) ([]string, error) {
 		}
 		return out, nil
 	}
-	s, err := scalar(raw)
+	s, err := scalar(v)
 	if err != nil {
 		return nil, err
 	}

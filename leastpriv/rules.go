@@ -161,6 +161,15 @@ type docInfo struct {
 	policy *Policy
 	err    error
 	grants []Grant
+
+	shapeOnce sync.Once
+	shape     []shapeItem // PI002-PI004 results, computed once per document
+}
+
+// shapeItem is one policy-shape finding before it is tied to an address.
+type shapeItem struct {
+	rule string
+	text string // completes "<Policy ADDRESS>: "
 }
 
 // reach is a policy document reaching a role.
@@ -182,6 +191,7 @@ type checker struct {
 	byName   map[string]*roleInfo
 	byARN    map[string]*roleInfo
 	docs     map[string]*docInfo
+	parsed   map[string]parsedManaged
 	reaches  []*reach
 	findings []Finding
 
@@ -203,6 +213,7 @@ func Check(inv *Inventory, opts CheckOptions) []Finding {
 		byName:   map[string]*roleInfo{},
 		byARN:    map[string]*roleInfo{},
 		docs:     map[string]*docInfo{},
+		parsed:   map[string]parsedManaged{},
 	}
 	for _, id := range opts.DisabledRules {
 		c.disabled[strings.ToUpper(strings.TrimSpace(id))] = true
@@ -282,7 +293,7 @@ func (c *checker) indexRoles() {
 		case r.TrustPolicy.JSON == "":
 			// No trust policy in the inventory: nothing to evaluate.
 		default:
-			p, err := ParsePolicy(r.TrustPolicy.JSON)
+			p, err := c.parse(r.TrustPolicy.JSON)
 			if err != nil {
 				ri.trustExpr = "its trust policy could not be parsed: " + err.Error()
 			} else {
@@ -376,6 +387,17 @@ type unknownFact struct {
 	expr string
 }
 
+// parse parses a document once per Check call; plans often repeat the same
+// trust policy or policy document many times.
+func (c *checker) parse(doc string) (*Policy, error) {
+	if pp, ok := c.parsed[doc]; ok {
+		return pp.policy, pp.err
+	}
+	p, err := ParsePolicy(doc)
+	c.parsed[doc] = parsedManaged{policy: p, err: err}
+	return p, err
+}
+
 func (c *checker) doc(d Document) (*docInfo, string) {
 	if d.Unknown {
 		return nil, "unknown until apply (" + exprOr(d.Expr, "policy document") + ")"
@@ -384,7 +406,7 @@ func (c *checker) doc(d Document) (*docInfo, string) {
 		return di, ""
 	}
 	di := &docInfo{}
-	di.policy, di.err = ParsePolicy(d.JSON)
+	di.policy, di.err = c.parse(d.JSON)
 	if di.err == nil {
 		di.grants = AllowedDynamoDB([]*Policy{di.policy})
 	}
@@ -480,15 +502,16 @@ func dataGrants(gs []Grant) []Grant {
 // (dynamodb:GetItem, dynamodb:PutItem and 8 more) on `*`".
 func summarizeGrants(gs []Grant) string {
 	var classes, actions, resources []string
-	seenC, seenA, seenR := map[ActionClass]bool{}, map[string]bool{}, map[string]bool{}
+	seenC, seenR := map[ActionClass]bool{}, map[string]bool{}
+	classOf := map[string]ActionClass{}
 	cond := false
 	for _, g := range gs {
 		if !seenC[g.Class] {
 			seenC[g.Class] = true
 			classes = append(classes, string(g.Class))
 		}
-		if !seenA[g.Action] {
-			seenA[g.Action] = true
+		if _, ok := classOf[g.Action]; !ok {
+			classOf[g.Action] = g.Class
 			actions = append(actions, g.Action)
 		}
 		if !seenR[g.Resource] {
@@ -499,9 +522,7 @@ func summarizeGrants(gs []Grant) string {
 	}
 	sort.Slice(classes, func(i, j int) bool { return classRank(ActionClass(classes[i])) < classRank(ActionClass(classes[j])) })
 	sort.Slice(actions, func(i, j int) bool {
-		ai, _ := LookupDynamoDBAction(actions[i])
-		aj, _ := LookupDynamoDBAction(actions[j])
-		if ri, rj := classRank(ai.Class), classRank(aj.Class); ri != rj {
+		if ri, rj := classRank(classOf[actions[i]]), classRank(classOf[actions[j]]); ri != rj {
 			return ri < rj
 		}
 		return actions[i] < actions[j]
@@ -630,51 +651,61 @@ func firstSentences(s string, n int) string {
 }
 
 func (c *checker) checkPolicyShape(address, roles string, awsMgd bool, d *docInfo) {
-	wildRes := map[int][]Grant{}
-	wildAct := map[int]map[string][]Grant{}
-	notAR := map[int][]Grant{}
-	for _, g := range d.grants {
-		if g.Class.IsData() && g.ResourceWildcard && !g.NotResource {
-			wildRes[g.Statement] = append(wildRes[g.Statement], g)
-		}
-		if g.ActionWildcard && !g.NotAction {
-			if wildAct[g.Statement] == nil {
-				wildAct[g.Statement] = map[string][]Grant{}
-			}
-			wildAct[g.Statement][g.ActionPattern] = append(wildAct[g.Statement][g.ActionPattern], g)
-		}
-		if g.NotAction || g.NotResource {
-			notAR[g.Statement] = append(notAR[g.Statement], g)
-		}
-	}
-	label := func(n int) string { return d.policy.Statements[n-1].Label(n) }
 	prefix := "Policy"
 	if awsMgd {
 		prefix = "AWS managed policy"
 	}
-	for _, n := range sortedIntKeys(wildRes) {
-		c.add(RuleWildcardResource, address, roles, fmt.Sprintf("%s %s: %s allows DynamoDB %s, which match every table the pattern covers, including tables created later.",
-			prefix, address, label(n), summarizeGrants(wildRes[n])), nil, shapeRemediation(awsMgd, ruleByID(RuleWildcardResource).Remediation))
+	for _, it := range d.shapeItems() {
+		c.add(it.rule, address, roles, prefix+" "+address+": "+it.text, nil, shapeRemediation(awsMgd, ruleByID(it.rule).Remediation))
 	}
-	for _, n := range sortedIntKeys(wildAct) {
-		for _, pat := range sortedKeys(wildAct[n]) {
-			gs := wildAct[n][pat]
-			c.add(RuleWildcardAction, address, roles, fmt.Sprintf("%s %s: %s allows action pattern %q, which covers %s.",
-				prefix, address, label(n), pat, summarizeGrants(gs)), nil, shapeRemediation(awsMgd, ruleByID(RuleWildcardAction).Remediation))
-		}
-	}
-	for _, n := range sortedIntKeys(notAR) {
-		st := d.policy.Statements[n-1]
-		what := "NotResource"
-		if st.NotAction != nil {
-			what = "NotAction"
-			if st.NotResource != nil {
-				what = "NotAction and NotResource"
+}
+
+// shapeItems computes the PI002-PI004 results of a document once; AWS
+// managed documents are shared by every attachment and every Check call.
+func (d *docInfo) shapeItems() []shapeItem {
+	d.shapeOnce.Do(func() {
+		wildRes := map[int][]Grant{}
+		wildAct := map[int]map[string][]Grant{}
+		notAR := map[int][]Grant{}
+		for _, g := range d.grants {
+			if g.Class.IsData() && g.ResourceWildcard && !g.NotResource {
+				wildRes[g.Statement] = append(wildRes[g.Statement], g)
+			}
+			if g.ActionWildcard && !g.NotAction {
+				if wildAct[g.Statement] == nil {
+					wildAct[g.Statement] = map[string][]Grant{}
+				}
+				wildAct[g.Statement][g.ActionPattern] = append(wildAct[g.Statement][g.ActionPattern], g)
+			}
+			if g.NotAction || g.NotResource {
+				notAR[g.Statement] = append(notAR[g.Statement], g)
 			}
 		}
-		c.add(RuleNotActionNotResource, address, roles, fmt.Sprintf("%s %s: %s is an Allow with %s, so it grants everything not listed, including DynamoDB %s.",
-			prefix, address, label(n), what, summarizeGrants(notAR[n])), nil, shapeRemediation(awsMgd, ruleByID(RuleNotActionNotResource).Remediation))
-	}
+		label := func(n int) string { return d.policy.Statements[n-1].Label(n) }
+		for _, n := range sortedIntKeys(wildRes) {
+			d.shape = append(d.shape, shapeItem{RuleWildcardResource, fmt.Sprintf("%s allows DynamoDB %s, which match every table the pattern covers, including tables created later.",
+				label(n), summarizeGrants(wildRes[n]))})
+		}
+		for _, n := range sortedIntKeys(wildAct) {
+			for _, pat := range sortedKeys(wildAct[n]) {
+				d.shape = append(d.shape, shapeItem{RuleWildcardAction, fmt.Sprintf("%s allows action pattern %q, which covers %s.",
+					label(n), pat, summarizeGrants(wildAct[n][pat]))})
+			}
+		}
+		for _, n := range sortedIntKeys(notAR) {
+			st := d.policy.Statements[n-1]
+			what := "NotResource"
+			if st.NotAction != nil {
+				what = "NotAction"
+				if st.NotResource != nil {
+					what = "NotAction and NotResource"
+				}
+			}
+			d.shape = append(d.shape, shapeItem{RuleNotActionNotResource, fmt.Sprintf("%s is an Allow with %s, so it grants everything not listed, including DynamoDB %s.",
+				label(n), what, summarizeGrants(notAR[n]))})
+		}
+	})
+	return d.shape
 }
 
 func shapeRemediation(awsMgd bool, r string) string {
