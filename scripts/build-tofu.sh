@@ -6,7 +6,7 @@ set -euo pipefail
 TOFU_VERSION="${TOFU_VERSION:-v1.12.6}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/bin/tofu"
-if [ -x "$out" ] && "$out" version 2>/dev/null | head -n1 | grep -q "OpenTofu ${TOFU_VERSION}$"; then
+if [ -x "$out" ] && TF_CLI_CONFIG_FILE=/dev/null "$out" version -json 2>/dev/null | grep -q "\"terraform_version\": \"${TOFU_VERSION#v}\""; then
   exit 0
 fi
 mkdir -p "$root/bin"
@@ -20,4 +20,4 @@ cp -r "$dir"/. "$tmp"/
 chmod -R u+w "$tmp"
 (cd "$tmp" && go build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$out.tmp" ./cmd/tofu)
 mv "$out.tmp" "$out"
-"$out" version | head -n1 >&2
+TF_CLI_CONFIG_FILE=/dev/null "$out" version | head -n1 >&2

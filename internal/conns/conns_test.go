@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
 	"github.com/eks-podidentity/terraform-provider-podidentity/internal/awsemu"
 	"github.com/eks-podidentity/terraform-provider-podidentity/internal/conns"
 )
@@ -102,7 +106,12 @@ func TestNew_assumeRole(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIAENVIRONMENT00000")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
 	emu := awsemu.StartTest(t, nil)
-	roleARN := "arn:aws:iam::" + emu.AccountID() + ":role/eks-workshop-node"
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + emu.AccountID() + `:root"},"Action":"sts:AssumeRole"}]}`
+	cfg := aws.Config{Region: emu.Region(), Credentials: credentials.NewStaticCredentialsProvider("AKIAENVIRONMENT00000", "secret", ""), BaseEndpoint: aws.String(emu.URL())}
+	if _, err := iam.NewFromConfig(cfg).CreateRole(context.Background(), &iam.CreateRoleInput{RoleName: aws.String("terraform-deploy"), AssumeRolePolicyDocument: aws.String(trust)}); err != nil {
+		t.Fatal(err)
+	}
+	roleARN := "arn:aws:iam::" + emu.AccountID() + ":role/terraform-deploy"
 
 	c, err := conns.New(context.Background(), conns.Config{
 		Region:     "us-west-2",
@@ -115,7 +124,7 @@ func TestNew_assumeRole(t *testing.T) {
 	if got := emu.CallCount("sts", "AssumeRole"); got != 1 {
 		t.Errorf("AssumeRole calls = %d, want 1", got)
 	}
-	if !strings.Contains(c.CallerARN, "assumed-role/eks-workshop-node/ci") {
+	if !strings.Contains(c.CallerARN, "assumed-role/terraform-deploy/ci") {
 		t.Errorf("caller ARN %q is not the assumed role's session", c.CallerARN)
 	}
 
