@@ -439,3 +439,64 @@ func withCheck(s resource.TestStep, check resource.TestCheckFunc) resource.TestS
 func iamTag(k, v string) []iamtypes.Tag {
 	return []iamtypes.Tag{{Key: aws.String(k), Value: aws.String(v)}}
 }
+
+func TestAccLeastPrivilege_import(t *testing.T) {
+	t.Parallel()
+	env := accTest(t, nil)
+	cfg := config(env, "carts", "carts", `  tags = { team = "carts" }
+  role_description = "carts"`)
+	importID := func(s *terraform.State) (string, error) {
+		return s.RootModule().Resources[resName].Primary.Attributes["id"], nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             checkDestroyed(env, env.ClusterName+"-carts-carts"),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				ResourceName:      resName,
+				ImportState:       true,
+				ImportStateIdFunc: importID,
+				ImportStateVerify: true,
+				// timeouts is configuration only; it is never read from AWS.
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+			{
+				ResourceName:    resName,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				ResourceName:      resName,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportBlockWithID,
+				ImportStateIdFunc: importID,
+			},
+		},
+	})
+}
+
+// TestAccLeastPrivilege_importBadID checks the import ID's form and a
+// missing association.
+func TestAccLeastPrivilege_importBadID(t *testing.T) {
+	t.Parallel()
+	env := accTest(t, nil)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: config(env, "carts", "carts", "")},
+			{
+				ResourceName:  resName,
+				ImportState:   true,
+				ImportStateId: "eks-workshop/a-123",
+				ExpectError:   regexp.MustCompile(`Invalid Import ID`),
+			},
+			{
+				ResourceName:  resName,
+				ImportState:   true,
+				ImportStateId: env.ClusterName + ",a-doesnotexist0000",
+				ExpectError:   regexp.MustCompile(`(?i)cannot import non-existent|does not exist`),
+			},
+		},
+	})
+}
