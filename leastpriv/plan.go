@@ -89,21 +89,16 @@ type planData struct {
 	// resource count of a review.
 	changed      map[string]struct{}
 	deletedCount int
-	// priorAll lists the address of every prior_state resource.
-	priorAll []string
+	// priorOnly counts prior_state resources (all types) that have no
+	// resource_changes entry.
+	priorOnly int
 }
 
 // resourceCount is the number of resource instances the plan has after
 // apply: every resource_changes entry that is not only deleted, plus
 // prior_state resources (data sources read during plan) without one.
 func (p *planData) resourceCount() int {
-	n := len(p.changed) - p.deletedCount
-	for _, a := range p.priorAll {
-		if _, ok := p.changed[a]; !ok {
-			n++
-		}
-	}
-	return n
+	return len(p.changed) - p.deletedCount + p.priorOnly
 }
 
 // planResource is one resource instance with the attributes the checker
@@ -397,7 +392,12 @@ func (p *planData) decodePriorModule(dec *json.Decoder) error {
 				if pr.Deposed != "" {
 					return nil
 				}
-				p.priorAll = append(p.priorAll, pr.Address)
+				if _, changed := p.changed[pr.Address]; changed {
+					// resource_changes (which terraform writes first)
+					// already has this resource's planned values.
+					return nil
+				}
+				p.priorOnly++
 				attrs, ok := planRelevantAttributes[pr.Type]
 				if !ok {
 					return nil

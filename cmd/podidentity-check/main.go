@@ -37,6 +37,12 @@ const (
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" {
+		// The plan is read once and mostly discarded as it streams by:
+		// collecting more often keeps the peak RSS near twice the
+		// plan's size instead of three times, for a little CPU.
+		debug.SetGCPercent(50)
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

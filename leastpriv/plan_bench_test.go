@@ -1,0 +1,53 @@
+package leastpriv_test
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/bench/planfixture"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
+)
+
+// BenchmarkReviewPlan reads and checks generated plans of several sizes
+// (see bench/planfixture). Time and bytes/op should grow linearly; the
+// MB/s figure is throughput over the plan's size. scripts/bench.sh also
+// measures the CLI's peak RSS and compares with conftest.
+func BenchmarkReviewPlan(b *testing.B) {
+	for _, n := range []int{1000, 5000, 20000} {
+		var buf bytes.Buffer
+		if err := planfixture.Write(&buf, n); err != nil {
+			b.Fatal(err)
+		}
+		plan := buf.Bytes()
+		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(plan)))
+			b.ReportAllocs()
+			for b.Loop() {
+				review, err := leastpriv.ReviewPlan(bytes.NewReader(plan), leastpriv.CheckOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(review.Findings) == 0 {
+					b.Fatal("no findings in the generated plan")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReadPlan measures the plan reader alone.
+func BenchmarkReadPlan(b *testing.B) {
+	var buf bytes.Buffer
+	if err := planfixture.Write(&buf, 5000); err != nil {
+		b.Fatal(err)
+	}
+	plan := buf.Bytes()
+	b.SetBytes(int64(len(plan)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := leastpriv.ReadPlan(bytes.NewReader(plan)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
