@@ -177,6 +177,7 @@ type reach struct {
 	address  string    // the resource the finding points at
 	source   string    // "inline policy aws_iam_role_policy.x", "AWS managed policy AmazonDynamoDBFullAccess"...
 	awsMgd   bool      // AWS managed policy
+	mpAddr   string    // address of the customer managed policy, if any
 	role     *roleInfo // nil when the role is unknown
 	roleExpr string    // what was unknown about the role
 	doc      *docInfo  // nil when the document is unknown
@@ -450,6 +451,7 @@ func (c *checker) collectReaches() {
 		switch {
 		case mp != nil:
 			r.source = "Customer managed policy " + mp.Address + " (attached by " + at.Address + ")"
+			r.mpAddr = mp.Address
 			r.doc, r.docExpr = c.doc(mp.Document)
 		case at.PolicyARN.Unknown:
 			r.source = "The policy attached by " + at.Address
@@ -566,9 +568,8 @@ func (c *checker) checkReaches() {
 	var order []string
 	for _, r := range c.reaches {
 		addr := r.address
-		if strings.HasPrefix(r.source, "Customer managed policy ") {
-			addr = strings.TrimPrefix(r.source, "Customer managed policy ")
-			addr = addr[:strings.Index(addr, " (attached by")]
+		if r.mpAddr != "" {
+			addr = r.mpAddr
 		}
 		u, ok := uses[addr]
 		if !ok {

@@ -486,3 +486,43 @@ func TestRulesCatalogue(t *testing.T) {
 		}
 	}
 }
+
+// AWS managed policies are evaluated from their documents: the usual node
+// policies grant no DynamoDB data access; broad ones do.
+func TestAWSManagedPoliciesOnNodeRole(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		arn     string
+		finding bool
+	}{
+		"AmazonEKSWorkerNodePolicy":          {"arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", false},
+		"AmazonEKS_CNI_Policy":               {"arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy", false},
+		"AmazonEC2ContainerRegistryReadOnly": {"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly", false},
+		"AmazonSSMManagedInstanceCore":       {"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", false},
+		"CloudWatchAgentServerPolicy":        {"arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy", false},
+		"AmazonS3ReadOnlyAccess":             {"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", false},
+		"AmazonDynamoDBFullAccess":           {"arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess", true},
+		"AmazonDynamoDBReadOnlyAccess":       {"arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess", true},
+		"ReadOnlyAccess":                     {"arn:aws:iam::aws:policy/ReadOnlyAccess", true},
+		"PowerUserAccess (NotAction)":        {"arn:aws:iam::aws:policy/PowerUserAccess", true},
+		"AdministratorAccess":                {"arn:aws-us-gov:iam::aws:policy/AdministratorAccess", true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			inv := &Inventory{Roles: []*Role{nodeRole()}, Attachments: []*Attachment{{Address: "aws_iam_role_policy_attachment.x", Role: byAddr("aws_iam_role.node"), PolicyARN: Known(tc.arn)}}}
+			var pi001 []Finding
+			for _, f := range Check(inv, CheckOptions{}) {
+				switch f.Rule {
+				case RuleNodeRoleDataGrant:
+					pi001 = append(pi001, f)
+				case RuleUnknownAtPlan:
+					t.Errorf("unexpected %s", f)
+				}
+			}
+			if (len(pi001) > 0) != tc.finding {
+				t.Errorf("PI001 findings %v, want finding=%v", findingsText(pi001), tc.finding)
+			}
+		})
+	}
+}
