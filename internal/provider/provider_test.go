@@ -2,10 +2,21 @@ package provider_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/eks-podidentity/terraform-provider-podidentity/internal/acctest"
 	"github.com/eks-podidentity/terraform-provider-podidentity/internal/provider"
 )
 
@@ -30,4 +41,124 @@ func TestProvider_schemaIsValid(t *testing.T) {
 			t.Errorf("provider schema lacks block %q", name)
 		}
 	}
+}
+
+// accEnv skips unless acceptance tests are enabled, then starts an
+// environment (an emulator of the test's own, or the real account).
+func accEnv(t *testing.T) *acctest.Env {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test)")
+	}
+	acctest.PreCheck(t)
+	return acctest.NewEnv(t, nil)
+}
+
+func cartsConfig(env *acctest.Env) string {
+	return fmt.Sprintf(`
+resource "podidentity_least_privilege" "carts" {
+  cluster_name    = %q
+  namespace       = "carts"
+  service_account = "carts"
+  dynamodb_tables = [{ arn = %q, access = "read_write" }]
+}
+`, env.ClusterName, env.TableARN)
+}
+
+// The whole path: the provider configured with the emulator's endpoints,
+// a plan and an apply through OpenTofu, and the emulator's request log
+// showing the calls a user would expect, in order.
+func TestAccProvider_wholePath(t *testing.T) {
+	env := accEnv(t)
+	env.SkipUnlessEmulator(t)
+	cfg := strings.Replace(env.ProviderConfig(), "max_retries = 2", `max_retries = 2
+
+  default_tags {
+    tags = { team = "retail" }
+  }`, 1) + cartsConfig(env)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("podidentity_least_privilege.carts", tfjsonpath.New("tags_all"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"team": knownvalue.StringExact("retail"),
+				})),
+			},
+			Check: func(*terraform.State) error {
+				var ops []string
+				for _, e := range env.Emu.RequestLog() {
+					if e.Status >= 300 {
+						continue
+					}
+					ops = append(ops, e.Service+":"+e.Operation)
+				}
+				want := []string{"sts:GetCallerIdentity", "eks:DescribeCluster", "iam:CreateRole", "iam:PutRolePolicy", "eks:CreatePodIdentityAssociation"}
+				if err := inOrder(ops, want); err != nil {
+					return fmt.Errorf("%w\nrequest log: %s", err, strings.Join(ops, ", "))
+				}
+				if n := env.Emu.CallCount("sts", "GetCallerIdentity"); n < 1 {
+					return fmt.Errorf("the provider never called sts:GetCallerIdentity")
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// inOrder checks that want appears in got as a subsequence.
+func inOrder(got, want []string) error {
+	i := 0
+	for _, g := range got {
+		if i < len(want) && g == want[i] {
+			i++
+		}
+	}
+	if i < len(want) {
+		return fmt.Errorf("expected call %s (after %v) not found in order", want[i], want[:i])
+	}
+	return nil
+}
+
+// A provider argument unknown at plan time (here the region comes from
+// another resource) must not crash the plan; the checks run at apply.
+func TestAccProvider_unknownConfigurationAtPlan(t *testing.T) {
+	env := accEnv(t)
+	cfg := strings.Replace(env.ProviderConfig(), fmt.Sprintf("region      = %q", env.Region), "region      = terraform_data.region.output", 1)
+	cfg = strings.Replace(cfg, fmt.Sprintf("region = %q", env.Region), "region = terraform_data.region.output", 1)
+	cfg += fmt.Sprintf("resource \"terraform_data\" \"region\" {\n  input = %q\n}\n", env.Region) + cartsConfig(env)
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config: cfg,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("podidentity_least_privilege.carts", plancheck.ResourceActionCreate),
+				},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("podidentity_least_privilege.carts", tfjsonpath.New("association_id"), knownvalue.StringRegexp(regexp.MustCompile(`^a-`))),
+			},
+		}},
+	})
+}
+
+// With no credentials anywhere, the user gets the short, actionable
+// diagnostic, not the SDK's wall of text. Not parallel: it changes the
+// process environment that the in-process provider reads.
+func TestAccProvider_noCredentials(t *testing.T) {
+	env := accEnv(t)
+	env.SkipUnlessEmulator(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config:      env.ProviderConfig() + cartsConfig(env),
+			ExpectError: regexp.MustCompile(`(?s)No AWS Credentials Found.*AWS_ACCESS_KEY_ID.*AWS_PROFILE`),
+		}},
+	})
 }
