@@ -2,6 +2,7 @@ package leastpriv_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 )
@@ -32,12 +33,12 @@ func ExampleCheck() {
 	for _, f := range leastpriv.Check(inv, leastpriv.CheckOptions{DisabledRules: []string{"PI002", "PI003"}}) {
 		fmt.Println(f.Severity, f.Rule, f.Address)
 		fmt.Println(f.Message)
-		fmt.Println(f.Evidence)
+		fmt.Println("evidence:", strings.Join(f.Evidence, "; "))
 	}
 	// Output:
 	// error PI001 aws_iam_role_policy_attachment.ddb
 	// AWS managed policy AmazonDynamoDBReadOnlyAccess (attached by aws_iam_role_policy_attachment.ddb) grants DynamoDB item-read and stream-read actions (dynamodb:BatchGetItem, dynamodb:GetItem, dynamodb:PartiQLSelect, dynamodb:Query and 3 more) on `*` to role `eks-node`. Role `eks-node` is the node role of aws_eks_node_group.default (trusted by ec2.amazonaws.com). Every pod on those nodes would get this access.
-	// [trusted by ec2.amazonaws.com node role of aws_eks_node_group.default]
+	// evidence: node role of aws_eks_node_group.default; trusted by ec2.amazonaws.com
 }
 
 // GeneratePolicy writes the minimal policy for a table grant.

@@ -57,6 +57,18 @@ func (e NodeRoleEvidence) String() string {
 //	          name a role that only pods.eks.amazonaws.com can assume."
 func NodeRoleMessage(roleName string, ev []NodeRoleEvidence) (summary, detail string) {
 	summary = "Role Is an EKS Node Role"
+	var b strings.Builder
+	fmt.Fprintf(&b, "Role `%s` is %s.", roleName, nodeRolePhrase(ev))
+	b.WriteString(" Every pod on those nodes would get this access. Let the resource create a dedicated role, or name a role that only " +
+		PodIdentityServicePrincipal + " can assume.")
+	return summary, b.String()
+}
+
+// nodeRolePhrase completes "Role X is ...": "the node role of A and role of
+// instance profile B (trusted by ec2.amazonaws.com)", or, with EC2 trust
+// only, "a node role: it is trusted by ec2.amazonaws.com, so EC2 instances
+// (EKS nodes) can use it".
+func nodeRolePhrase(ev []NodeRoleEvidence) string {
 	var facts, trust []string
 	seen := map[string]bool{}
 	for _, e := range ev {
@@ -71,23 +83,16 @@ func NodeRoleMessage(roleName string, ev []NodeRoleEvidence) (summary, detail st
 			facts = append(facts, s)
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Role `%s` ", roleName)
 	switch {
+	case len(facts) > 0 && len(trust) > 0:
+		return "the " + joinAnd(facts) + " (" + joinAnd(trust) + ")"
 	case len(facts) > 0:
-		b.WriteString("is the " + joinAnd(facts))
-		if len(trust) > 0 {
-			b.WriteString(" (" + joinAnd(trust) + ")")
-		}
-		b.WriteString(".")
+		return "the " + joinAnd(facts)
 	case len(trust) > 0:
-		b.WriteString("is a node role: it is " + joinAnd(trust) + ", so EC2 instances (EKS nodes) can use it.")
+		return "a node role: it is " + joinAnd(trust) + ", so EC2 instances (EKS nodes) can use it"
 	default:
-		b.WriteString("is a node role.")
+		return "a node role"
 	}
-	b.WriteString(" Every pod on those nodes would get this access. Let the resource create a dedicated role, or name a role that only " +
-		PodIdentityServicePrincipal + " can assume.")
-	return summary, b.String()
 }
 
 func joinAnd(s []string) string {

@@ -142,12 +142,17 @@ type roleInfo struct {
 
 func (r *roleInfo) isNodeRole() bool { return len(r.evidence) > 0 }
 
+// evidenceStrings lists the evidence, facts first and EC2 trust last.
 func (r *roleInfo) evidenceStrings() []string {
-	var out []string
+	var out, trust []string
 	for _, e := range r.evidence {
-		out = append(out, e.String())
+		if e.Kind == NodeRoleTrustsEC2 {
+			trust = append(trust, e.String())
+		} else {
+			out = append(out, e.String())
+		}
 	}
-	return out
+	return append(out, trust...)
 }
 
 func (r *roleInfo) address() string {
@@ -401,7 +406,7 @@ func (c *checker) parse(doc string) (*Policy, error) {
 
 func (c *checker) doc(d Document) (*docInfo, string) {
 	if d.Unknown {
-		return nil, "unknown until apply (" + exprOr(d.Expr, "policy document") + ")"
+		return nil, "its document is unknown until apply (" + exprOr(d.Expr, "policy document") + ")"
 	}
 	if di, ok := c.docs[d.JSON]; ok {
 		return di, ""
@@ -560,6 +565,7 @@ func (c *checker) checkReaches() {
 	// policy attachment.
 	type policyUse struct {
 		address string
+		label   string
 		awsMgd  bool
 		doc     *docInfo
 		roles   map[string]bool
@@ -573,7 +579,11 @@ func (c *checker) checkReaches() {
 		}
 		u, ok := uses[addr]
 		if !ok {
-			u = &policyUse{address: addr, awsMgd: r.awsMgd, doc: r.doc, roles: map[string]bool{}}
+			label := r.source
+			if r.mpAddr != "" {
+				label = "Customer managed policy " + r.mpAddr
+			}
+			u = &policyUse{address: addr, label: label, awsMgd: r.awsMgd, doc: r.doc, roles: map[string]bool{}}
 			uses[addr] = u
 			order = append(order, addr)
 		}
@@ -591,7 +601,7 @@ func (c *checker) checkReaches() {
 			continue
 		}
 		d, _ := c.doc(mp.Document)
-		uses[mp.Address] = &policyUse{address: mp.Address, doc: d, roles: map[string]bool{}}
+		uses[mp.Address] = &policyUse{address: mp.Address, label: "Customer managed policy " + mp.Address, doc: d, roles: map[string]bool{}}
 		order = append(order, mp.Address)
 	}
 	for _, addr := range order {
@@ -599,7 +609,7 @@ func (c *checker) checkReaches() {
 		if u.doc == nil || u.doc.err != nil {
 			continue
 		}
-		c.checkPolicyShape(u.address, strings.Join(sortedKeys(u.roles), ", "), u.awsMgd, u.doc)
+		c.checkPolicyShape(u.address, u.label, strings.Join(sortedKeys(u.roles), ", "), u.awsMgd, u.doc)
 	}
 	c.checkUnknownFacts()
 }
@@ -651,13 +661,9 @@ func firstSentences(s string, n int) string {
 	return strings.TrimSpace(s[:idx])
 }
 
-func (c *checker) checkPolicyShape(address, roles string, awsMgd bool, d *docInfo) {
-	prefix := "Policy"
-	if awsMgd {
-		prefix = "AWS managed policy"
-	}
+func (c *checker) checkPolicyShape(address, label, roles string, awsMgd bool, d *docInfo) {
 	for _, it := range d.shapeItems() {
-		c.add(it.rule, address, roles, prefix+" "+address+": "+it.text, nil, shapeRemediation(awsMgd, ruleByID(it.rule).Remediation))
+		c.add(it.rule, address, roles, label+": "+it.text, nil, shapeRemediation(awsMgd, ruleByID(it.rule).Remediation))
 	}
 }
 
@@ -771,9 +777,8 @@ func (c *checker) checkRoles() {
 			if len(ri.podIDAssoc) > 0 {
 				uses = append(uses, "Pod Identity association "+strings.Join(ri.podIDAssoc, ", ")+" uses it")
 			}
-			_, detail := NodeRoleMessage(ri.key, ri.evidence)
-			c.add(RuleDualUseRole, addr, ri.key, fmt.Sprintf("Role `%s` is used for EKS Pod Identity (%s), and it is also a node role: %s",
-				ri.key, joinAnd(uses), strings.TrimPrefix(firstSentences(detail, 2), "Role `"+ri.key+"` ")), ri.evidenceStrings(), "")
+			c.add(RuleDualUseRole, addr, ri.key, fmt.Sprintf("Role `%s` is used for EKS Pod Identity (%s), and it is also %s. Every pod on those nodes can use whatever the role may do, not only the pods of the service account.",
+				ri.key, joinAnd(uses), strings.TrimPrefix(nodeRolePhrase(ri.evidence), "a node role: it is ")), ri.evidenceStrings(), "")
 		}
 		if podTrust && !trustHasServiceAccountConditions(ri.trust) {
 			c.add(RuleUnscopedTrust, ri.address(), ri.key, fmt.Sprintf("The trust policy of role `%s` lets %s assume it without StringEquals conditions on %s and %s, so any Pod Identity association in the account can give the role to any service account in any cluster.",
