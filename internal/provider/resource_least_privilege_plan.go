@@ -100,7 +100,7 @@ func validateOffline(ctx context.Context, m *leastPrivilegeResourceModel) diag.D
 			TableARN: g.ARN.ValueString(),
 			Access:   leastpriv.Access(g.Access.ValueString()),
 			Actions:  actions,
-			Indexes:  g.Indexes.ValueBool() || (g.Indexes.IsNull() && (len(actions) == 0 || anyIndexAction(actions))),
+			Indexes:  g.Indexes.ValueBool() || (g.Indexes.IsNull() && anyIndexAction(grantActions(g.Access.ValueString(), actions))),
 			Streams:  g.Streams.ValueBool(),
 		}
 		if leastpriv.ValidateTableARN(tg.TableARN) != nil {
@@ -395,4 +395,14 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state *leas
 		plan.TrustPolicyJSON = types.StringValue(trustDoc)
 	}
 	return complete
+}
+
+// grantActions is the action list of a grant: explicit actions, or those of
+// the access level (read when unset).
+func grantActions(access string, actions []string) []string {
+	if len(actions) > 0 {
+		return actions
+	}
+	acts, _ := leastpriv.AccessActions(leastpriv.Access(access))
+	return acts
 }

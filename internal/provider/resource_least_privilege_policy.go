@@ -20,7 +20,9 @@ import (
 // toTableGrant converts one dynamodb_tables element. With explicit actions
 // the access level is left empty (leastpriv rejects both), and indexes is
 // dropped when none of the actions work on a secondary index, so that the
-// default `indexes = true` does not fail a grant of, say, PutItem only.
+// default `indexes = true` does not fail `access = "write"` or a grant of
+// PutItem only. ValidateConfig still rejects an explicit `indexes = true`
+// there.
 func (g tableGrantModel) toTableGrant(ctx context.Context) (leastpriv.TableGrant, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	tg := leastpriv.TableGrant{
@@ -28,15 +30,18 @@ func (g tableGrantModel) toTableGrant(ctx context.Context) (leastpriv.TableGrant
 		Indexes:  g.Indexes.IsNull() || g.Indexes.ValueBool(),
 		Streams:  g.Streams.ValueBool(),
 	}
+	var actions []string
 	if !g.Actions.IsNull() && len(g.Actions.Elements()) > 0 {
 		diags.Append(g.Actions.ElementsAs(ctx, &tg.Actions, false)...)
 		sort.Strings(tg.Actions)
-		if tg.Indexes && !anyIndexAction(tg.Actions) {
-			tg.Indexes = false
-		}
-		return tg, diags
+		actions = tg.Actions
+	} else {
+		tg.Access = leastpriv.Access(g.Access.ValueString())
+		actions, _ = leastpriv.AccessActions(tg.Access)
 	}
-	tg.Access = leastpriv.Access(g.Access.ValueString())
+	if tg.Indexes && !anyIndexAction(actions) {
+		tg.Indexes = false
+	}
 	return tg, diags
 }
 
@@ -232,6 +237,17 @@ func grantsFromPolicy(ctx context.Context, doc string) ([]tableGrantModel, bool)
 				vals = append(vals, types.StringValue(a))
 			}
 			g.Actions = types.SetValueMust(types.StringType, vals)
+		}
+		if !f.indexes {
+			// indexes has no effect without an index action: read back
+			// the default, as a configuration that leaves it out has.
+			var acts []string
+			if g.Actions.IsNull() {
+				acts, _ = leastpriv.AccessActions(leastpriv.Access(g.Access.ValueString()))
+			} else {
+				_ = g.Actions.ElementsAs(ctx, &acts, false)
+			}
+			g.Indexes = types.BoolValue(!anyIndexAction(acts))
 		}
 		grants = append(grants, g)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -25,19 +26,19 @@ import (
 	"github.com/eks-podidentity/terraform-provider-podidentity/internal/awsemu"
 )
 
-const resName = "podidentity_least_privilege.test"
+const lpRes = "podidentity_least_privilege.test"
 
-var setupOnce sync.Once
+var lpSetupOnce sync.Once
 
-// accTest prepares the process for acceptance tests once (a TestMain in the
+// lpAccTest prepares the process for acceptance tests once (a TestMain in the
 // package may already have done it; doing it twice is harmless) and starts
 // an environment.
-func accTest(t *testing.T, seed *awsemu.Seed) *acctest.Env {
+func lpAccTest(t *testing.T, seed *awsemu.Seed) *acctest.Env {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test)")
 	}
-	setupOnce.Do(func() {
+	lpSetupOnce.Do(func() {
 		if _, err := acctest.Setup(); err != nil {
 			t.Fatalf("acctest.Setup: %s", err)
 		}
@@ -47,7 +48,7 @@ func accTest(t *testing.T, seed *awsemu.Seed) *acctest.Env {
 }
 
 // config renders the resource with extra arguments.
-func config(env *acctest.Env, ns, sa, extra string) string {
+func lpConfig(env *acctest.Env, ns, sa, extra string) string {
 	return env.ProviderConfig() + fmt.Sprintf(`
 resource "podidentity_least_privilege" "test" {
   cluster_name    = %q
@@ -60,35 +61,35 @@ resource "podidentity_least_privilege" "test" {
 }
 
 func TestAccLeastPrivilege_basic(t *testing.T) {
-	env := accTest(t, nil)
+	env := lpAccTest(t, nil)
 	roleName := env.ClusterName + "-carts-carts"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkDestroyed(env, roleName),
+		CheckDestroy:             lpCheckDestroyed(env, roleName),
 		Steps: []resource.TestStep{
 			{
-				Config: config(env, "carts", "carts", ""),
+				Config: lpConfig(env, "carts", "carts", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(resName, plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionCreate),
 						// Reviewers see the grant in the plan.
-						plancheck.ExpectKnownValue(resName, tfjsonpath.New("policy_json"), knownvalue.StringRegexp(regexp.MustCompile(`dynamodb:PutItem`))),
-						plancheck.ExpectKnownValue(resName, tfjsonpath.New("trust_policy_json"), knownvalue.StringRegexp(regexp.MustCompile(`kubernetes-service-account`))),
-						plancheck.ExpectKnownValue(resName, tfjsonpath.New("role_arn"), knownvalue.StringExact(fmt.Sprintf("arn:aws:iam::%s:role/%s", env.AccountID, roleName))),
+						plancheck.ExpectKnownValue(lpRes, tfjsonpath.New("policy_json"), knownvalue.StringRegexp(regexp.MustCompile(`dynamodb:PutItem`))),
+						plancheck.ExpectKnownValue(lpRes, tfjsonpath.New("trust_policy_json"), knownvalue.StringRegexp(regexp.MustCompile(`kubernetes-service-account`))),
+						plancheck.ExpectKnownValue(lpRes, tfjsonpath.New("role_arn"), knownvalue.StringExact(fmt.Sprintf("arn:aws:iam::%s:role/%s", env.AccountID, roleName))),
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(resName, tfjsonpath.New("role_name"), knownvalue.StringExact(roleName)),
-					statecheck.ExpectKnownValue(resName, tfjsonpath.New("association_id"), knownvalue.StringRegexp(regexp.MustCompile(`^a-`))),
-					statecheck.ExpectKnownValue(resName, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^`+env.ClusterName+`,a-`))),
-					statecheck.ExpectKnownValue(resName, tfjsonpath.New("cluster_arn"), knownvalue.StringExact(fmt.Sprintf("arn:aws:eks:%s:%s:cluster/%s", env.Region, env.AccountID, env.ClusterName))),
-					statecheck.ExpectKnownValue(resName, tfjsonpath.New("role_unique_id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(resName, tfjsonpath.New("trust_scope"), knownvalue.StringExact("service_account")),
-					statecheck.ExpectKnownValue(resName, tfjsonpath.New("tags_all"), knownvalue.MapSizeExact(0)),
+					statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("role_name"), knownvalue.StringExact(roleName)),
+					statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("association_id"), knownvalue.StringRegexp(regexp.MustCompile(`^a-`))),
+					statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^`+env.ClusterName+`,a-`))),
+					statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("cluster_arn"), knownvalue.StringExact(fmt.Sprintf("arn:aws:eks:%s:%s:cluster/%s", env.Region, env.AccountID, env.ClusterName))),
+					statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("role_unique_id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("trust_scope"), knownvalue.StringExact("service_account")),
+					statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("tags_all"), knownvalue.MapSizeExact(0)),
 				},
 			},
 			{
-				Config: config(env, "carts", "carts", ""),
+				Config: lpConfig(env, "carts", "carts", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -97,8 +98,8 @@ func TestAccLeastPrivilege_basic(t *testing.T) {
 	})
 }
 
-// checkDestroyed asserts that the role and every association are gone.
-func checkDestroyed(env *acctest.Env, roleName string) resource.TestCheckFunc {
+// lpCheckDestroyed asserts that the role and every association are gone.
+func lpCheckDestroyed(env *acctest.Env, roleName string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		ctx := context.Background()
 		if _, err := env.IAM().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)}); err == nil {
@@ -119,18 +120,18 @@ func checkDestroyed(env *acctest.Env, roleName string) resource.TestCheckFunc {
 
 func TestAccLeastPrivilege_update(t *testing.T) {
 	seed := awsemu.DefaultSeed()
-	seed.IAMRoles = append(seed.IAMRoles, awsemu.SeedRole{Name: "chain-target", AssumeRolePolicy: []byte(podsTrust)})
-	env := accTest(t, seed)
+	seed.IAMRoles = append(seed.IAMRoles, awsemu.SeedRole{Name: "chain-target", AssumeRolePolicy: []byte(lpPodsTrust)})
+	env := lpAccTest(t, seed)
 	target := fmt.Sprintf("arn:aws:iam::%s:role/chain-target", env.AccountID)
 	boundary := "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"
 	var uniqueID string
 	step := func(extra string, checks ...statecheck.StateCheck) resource.TestStep {
 		return resource.TestStep{
-			Config: config(env, "carts", "carts", extra),
+			Config: lpConfig(env, "carts", "carts", extra),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate)},
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionUpdate)},
 			},
-			ConfigStateChecks: append(checks, statecheck.ExpectKnownValue(resName, tfjsonpath.New("role_unique_id"), knownvalue.StringFunc(func(v string) error {
+			ConfigStateChecks: append(checks, statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("role_unique_id"), knownvalue.StringFunc(func(v string) error {
 				if uniqueID != "" && v != uniqueID {
 					return fmt.Errorf("role replaced: unique ID %s, was %s", v, uniqueID)
 				}
@@ -140,30 +141,30 @@ func TestAccLeastPrivilege_update(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkDestroyed(env, env.ClusterName+"-carts-carts"),
+		CheckDestroy:             lpCheckDestroyed(env, env.ClusterName+"-carts-carts"),
 		Steps: []resource.TestStep{
 			{
-				Config: config(env, "carts", "carts", ""),
+				Config: lpConfig(env, "carts", "carts", ""),
 				Check: func(s *terraform.State) error {
-					uniqueID = s.RootModule().Resources[resName].Primary.Attributes["role_unique_id"]
+					uniqueID = s.RootModule().Resources[lpRes].Primary.Attributes["role_unique_id"]
 					return nil
 				},
 			},
 			step(`  role_description = "carts service"`,
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("role_description"), knownvalue.StringExact("carts service"))),
+				statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("role_description"), knownvalue.StringExact("carts service"))),
 			step(`  role_description = "carts service"
   max_session_duration = 7200`,
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("max_session_duration"), knownvalue.Int64Exact(7200))),
+				statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("max_session_duration"), knownvalue.Int64Exact(7200))),
 			step(`  permissions_boundary = "`+boundary+`"`,
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("permissions_boundary"), knownvalue.StringExact(boundary))),
+				statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("permissions_boundary"), knownvalue.StringExact(boundary))),
 			step(`  tags = { team = "carts", env = "test" }`,
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("tags_all"), knownvalue.MapExact(map[string]knownvalue.Check{
+				statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("tags_all"), knownvalue.MapExact(map[string]knownvalue.Check{
 					"team": knownvalue.StringExact("carts"), "env": knownvalue.StringExact("test"),
 				}))),
 			step(`  tags = { team = "orders" }`,
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("tags_all"), knownvalue.MapExact(map[string]knownvalue.Check{"team": knownvalue.StringExact("orders")}))),
+				statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("tags_all"), knownvalue.MapExact(map[string]knownvalue.Check{"team": knownvalue.StringExact("orders")}))),
 			step(`  trust_scope = "account"`,
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("trust_policy_json"), knownvalue.StringFunc(func(v string) error {
+				statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("trust_policy_json"), knownvalue.StringFunc(func(v string) error {
 					if strings.Contains(v, "kubernetes-namespace") {
 						return fmt.Errorf("account scope trust still has conditions: %s", v)
 					}
@@ -171,10 +172,10 @@ func TestAccLeastPrivilege_update(t *testing.T) {
 				}))),
 			step(`  trust_scope = "account"
   disable_session_tags = true`,
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("disable_session_tags"), knownvalue.Bool(true))),
+				statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("disable_session_tags"), knownvalue.Bool(true))),
 			step(`  target_role_arn = "`+target+`"`,
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("target_role_arn"), knownvalue.StringExact(target)),
-				statecheck.ExpectKnownValue(resName, tfjsonpath.New("trust_policy_json"), knownvalue.StringRegexp(regexp.MustCompile(`kubernetes-namespace`)))),
+				statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("target_role_arn"), knownvalue.StringExact(target)),
+				statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("trust_policy_json"), knownvalue.StringRegexp(regexp.MustCompile(`kubernetes-namespace`)))),
 			{
 				Config: env.ProviderConfig() + fmt.Sprintf(`
 resource "podidentity_least_privilege" "test" {
@@ -186,19 +187,19 @@ resource "podidentity_least_privilege" "test" {
 `, env.ClusterName, env.TableARN),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(resName, tfjsonpath.New("policy_json"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)GetRecords.*`))),
+						plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(lpRes, tfjsonpath.New("policy_json"), knownvalue.StringRegexp(regexp.MustCompile(`(?s)GetRecords.*`))),
 					},
 				},
-				Check: checkRemotePolicy(env, env.ClusterName+"-carts-carts", "dynamodb:GetRecords", "dynamodb:PutItem"),
+				Check: lpCheckRemotePolicy(env, env.ClusterName+"-carts-carts", "dynamodb:GetRecords", "dynamodb:PutItem"),
 			},
 		},
 	})
 }
 
-// checkRemotePolicy asserts that the inline policy in AWS mentions every
+// lpCheckRemotePolicy asserts that the inline policy in AWS mentions every
 // action.
-func checkRemotePolicy(env *acctest.Env, roleName string, actions ...string) resource.TestCheckFunc {
+func lpCheckRemotePolicy(env *acctest.Env, roleName string, actions ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		out, err := env.IAM().GetRolePolicy(context.Background(), &iam.GetRolePolicyInput{RoleName: aws.String(roleName), PolicyName: aws.String("podidentity-least-privilege")})
 		if err != nil {
@@ -214,41 +215,41 @@ func checkRemotePolicy(env *acctest.Env, roleName string, actions ...string) res
 	}
 }
 
-const podsTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}]}`
+const lpPodsTrust = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}]}`
 
 // TestAccLeastPrivilege_namespaceMove moves the association to another
 // namespace and checks, in the emulator's request log, that there is no
 // moment without credentials for either the old or the new pods.
 func TestAccLeastPrivilege_namespaceMove(t *testing.T) {
-	env := accTest(t, nil)
+	env := lpAccTest(t, nil)
 	env.SkipUnlessEmulator(t)
 	var uniqueID, oldAssoc string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkDestroyed(env, env.ClusterName+"-carts-carts"),
+		CheckDestroy:             lpCheckDestroyed(env, env.ClusterName+"-carts-carts"),
 		Steps: []resource.TestStep{
 			{
-				Config: config(env, "carts", "carts", ""),
+				Config: lpConfig(env, "carts", "carts", ""),
 				Check: func(s *terraform.State) error {
-					attrs := s.RootModule().Resources[resName].Primary.Attributes
+					attrs := s.RootModule().Resources[lpRes].Primary.Attributes
 					uniqueID, oldAssoc = attrs["role_unique_id"], attrs["association_id"]
 					return nil
 				},
 			},
 			{
 				PreConfig: env.Emu.ResetLog,
-				Config:    config(env, "carts-v2", "carts", ""),
+				Config:    lpConfig(env, "carts-v2", "carts", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
-						plancheck.ExpectUnknownValue(resName, tfjsonpath.New("association_id")),
+						plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(lpRes, tfjsonpath.New("association_id")),
 						// The default role name stays: the role is not replaced.
-						plancheck.ExpectKnownValue(resName, tfjsonpath.New("role_name"), knownvalue.StringExact(env.ClusterName+"-carts-carts")),
+						plancheck.ExpectKnownValue(lpRes, tfjsonpath.New("role_name"), knownvalue.StringExact(env.ClusterName+"-carts-carts")),
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(resName, tfjsonpath.New("namespace"), knownvalue.StringExact("carts-v2")),
-					statecheck.ExpectKnownValue(resName, tfjsonpath.New("trust_policy_json"), knownvalue.StringFunc(func(v string) error {
+					statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("namespace"), knownvalue.StringExact("carts-v2")),
+					statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("trust_policy_json"), knownvalue.StringFunc(func(v string) error {
 						if strings.Contains(v, `"carts"`) && !strings.Contains(v, "carts-v2") || strings.Contains(v, "Previous") {
 							return fmt.Errorf("trust not narrowed to the new namespace: %s", v)
 						}
@@ -256,7 +257,7 @@ func TestAccLeastPrivilege_namespaceMove(t *testing.T) {
 					})),
 				},
 				Check: func(s *terraform.State) error {
-					attrs := s.RootModule().Resources[resName].Primary.Attributes
+					attrs := s.RootModule().Resources[lpRes].Primary.Attributes
 					if attrs["role_unique_id"] != uniqueID {
 						return fmt.Errorf("role was replaced")
 					}
@@ -294,7 +295,7 @@ func TestAccLeastPrivilege_namespaceMove(t *testing.T) {
 				},
 			},
 			{
-				Config:           config(env, "carts-v2", "carts", ""),
+				Config:           lpConfig(env, "carts-v2", "carts", ""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
@@ -305,12 +306,12 @@ func TestAccLeastPrivilege_namespaceMove(t *testing.T) {
 // back; the next apply puts it back.
 func TestAccLeastPrivilege_disappears(t *testing.T) {
 	t.Parallel()
-	env := accTest(t, nil)
+	env := lpAccTest(t, nil)
 	roleName := env.ClusterName + "-carts-carts"
 	ctx := context.Background()
 	deleteAssociation := func(s *terraform.State) error {
 		_, err := env.EKS().DeletePodIdentityAssociation(ctx, &eks.DeletePodIdentityAssociationInput{
-			ClusterName: aws.String(env.ClusterName), AssociationId: aws.String(s.RootModule().Resources[resName].Primary.Attributes["association_id"]),
+			ClusterName: aws.String(env.ClusterName), AssociationId: aws.String(s.RootModule().Resources[lpRes].Primary.Attributes["association_id"]),
 		})
 		return err
 	}
@@ -328,31 +329,31 @@ func TestAccLeastPrivilege_disappears(t *testing.T) {
 		_, err := env.IAM().DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(roleName)})
 		return err
 	}
-	cfg := config(env, "carts", "carts", "")
+	cfg := lpConfig(env, "carts", "carts", "")
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkDestroyed(env, roleName),
+		CheckDestroy:             lpCheckDestroyed(env, roleName),
 		Steps: []resource.TestStep{
 			{Config: cfg, Check: deleteAssociation, ExpectNonEmptyPlan: true},
 			{
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(resName, tfjsonpath.New("association_id")),
+					plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(lpRes, tfjsonpath.New("association_id")),
 				}},
 				Check: deletePolicy, ExpectNonEmptyPlan: true,
 			},
 			{
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionUpdate),
 				}},
-				Check: resource.ComposeTestCheckFunc(checkRemotePolicy(env, roleName, "dynamodb:PutItem"), deleteRole), ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(lpCheckRemotePolicy(env, roleName, "dynamodb:PutItem"), deleteRole), ExpectNonEmptyPlan: true,
 			},
 			{
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(resName, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionCreate),
 				}},
 			},
 			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
@@ -366,20 +367,20 @@ func TestAccLeastPrivilege_disappears(t *testing.T) {
 func TestAccLeastPrivilege_drift(t *testing.T) {
 	t.Parallel()
 	seed := awsemu.DefaultSeed()
-	seed.IAMRoles = append(seed.IAMRoles, awsemu.SeedRole{Name: "intruder", AssumeRolePolicy: []byte(podsTrust)})
-	env := accTest(t, seed)
+	seed.IAMRoles = append(seed.IAMRoles, awsemu.SeedRole{Name: "intruder", AssumeRolePolicy: []byte(lpPodsTrust)})
+	env := lpAccTest(t, seed)
 	roleName := env.ClusterName + "-carts-carts"
 	ctx := context.Background()
-	cfg := config(env, "carts", "carts", `  tags = { team = "carts" }`)
+	cfg := lpConfig(env, "carts", "carts", `  tags = { team = "carts" }`)
 	repaired := resource.TestStep{
 		Config: cfg,
 		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-			plancheck.ExpectResourceAction(resName, plancheck.ResourceActionUpdate),
+			plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionUpdate),
 		}},
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkDestroyed(env, roleName),
+		CheckDestroy:             lpCheckDestroyed(env, roleName),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
@@ -392,20 +393,20 @@ func TestAccLeastPrivilege_drift(t *testing.T) {
 				},
 				ExpectNonEmptyPlan: true,
 			},
-			withCheck(repaired, func(*terraform.State) error {
-				if err := checkRemotePolicy(env, roleName, "dynamodb:PutItem")(nil); err != nil {
+			lpWithCheck(repaired, func(*terraform.State) error {
+				if err := lpCheckRemotePolicy(env, roleName, "dynamodb:PutItem")(nil); err != nil {
 					return err
 				}
-				_, err := env.IAM().UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(roleName), PolicyDocument: aws.String(podsTrust)})
+				_, err := env.IAM().UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(roleName), PolicyDocument: aws.String(lpPodsTrust)})
 				return err
 			}),
-			withCheck(repaired, func(*terraform.State) error {
-				_, err := env.IAM().TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(roleName), Tags: iamTag("team", "someone-else")})
+			lpWithCheck(repaired, func(*terraform.State) error {
+				_, err := env.IAM().TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(roleName), Tags: lpIAMTag("team", "someone-else")})
 				return err
 			}),
-			withCheck(repaired, func(s *terraform.State) error {
+			lpWithCheck(repaired, func(s *terraform.State) error {
 				_, err := env.EKS().UpdatePodIdentityAssociation(ctx, &eks.UpdatePodIdentityAssociationInput{
-					ClusterName: aws.String(env.ClusterName), AssociationId: aws.String(s.RootModule().Resources[resName].Primary.Attributes["association_id"]),
+					ClusterName: aws.String(env.ClusterName), AssociationId: aws.String(s.RootModule().Resources[lpRes].Primary.Attributes["association_id"]),
 					RoleArn: aws.String(fmt.Sprintf("arn:aws:iam::%s:role/intruder", env.AccountID)),
 				})
 				return err
@@ -415,7 +416,7 @@ func TestAccLeastPrivilege_drift(t *testing.T) {
 				ConfigPlanChecks: repaired.ConfigPlanChecks,
 				Check: func(s *terraform.State) error {
 					out, err := env.EKS().DescribePodIdentityAssociation(ctx, &eks.DescribePodIdentityAssociationInput{
-						ClusterName: aws.String(env.ClusterName), AssociationId: aws.String(s.RootModule().Resources[resName].Primary.Attributes["association_id"]),
+						ClusterName: aws.String(env.ClusterName), AssociationId: aws.String(s.RootModule().Resources[lpRes].Primary.Attributes["association_id"]),
 					})
 					if err != nil {
 						return err
@@ -430,31 +431,31 @@ func TestAccLeastPrivilege_drift(t *testing.T) {
 	})
 }
 
-func withCheck(s resource.TestStep, check resource.TestCheckFunc) resource.TestStep {
+func lpWithCheck(s resource.TestStep, check resource.TestCheckFunc) resource.TestStep {
 	s.Check = check
 	s.ExpectNonEmptyPlan = true
 	return s
 }
 
-func iamTag(k, v string) []iamtypes.Tag {
+func lpIAMTag(k, v string) []iamtypes.Tag {
 	return []iamtypes.Tag{{Key: aws.String(k), Value: aws.String(v)}}
 }
 
 func TestAccLeastPrivilege_import(t *testing.T) {
 	t.Parallel()
-	env := accTest(t, nil)
-	cfg := config(env, "carts", "carts", `  tags = { team = "carts" }
+	env := lpAccTest(t, nil)
+	cfg := lpConfig(env, "carts", "carts", `  tags = { team = "carts" }
   role_description = "carts"`)
 	importID := func(s *terraform.State) (string, error) {
-		return s.RootModule().Resources[resName].Primary.Attributes["id"], nil
+		return s.RootModule().Resources[lpRes].Primary.Attributes["id"], nil
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
-		CheckDestroy:             checkDestroyed(env, env.ClusterName+"-carts-carts"),
+		CheckDestroy:             lpCheckDestroyed(env, env.ClusterName+"-carts-carts"),
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
-				ResourceName:      resName,
+				ResourceName:      lpRes,
 				ImportState:       true,
 				ImportStateIdFunc: importID,
 				ImportStateVerify: true,
@@ -462,12 +463,12 @@ func TestAccLeastPrivilege_import(t *testing.T) {
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 			{
-				ResourceName:    resName,
+				ResourceName:    lpRes,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
 			},
 			{
-				ResourceName:      resName,
+				ResourceName:      lpRes,
 				ImportState:       true,
 				ImportStateKind:   resource.ImportBlockWithID,
 				ImportStateIdFunc: importID,
@@ -480,23 +481,38 @@ func TestAccLeastPrivilege_import(t *testing.T) {
 // missing association.
 func TestAccLeastPrivilege_importBadID(t *testing.T) {
 	t.Parallel()
-	env := accTest(t, nil)
+	env := lpAccTest(t, nil)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			{Config: config(env, "carts", "carts", "")},
+			{Config: lpConfig(env, "carts", "carts", "")},
 			{
-				ResourceName:  resName,
+				ResourceName:  lpRes,
 				ImportState:   true,
 				ImportStateId: "eks-workshop/a-123",
-				ExpectError:   regexp.MustCompile(`Invalid Import ID`),
+				ExpectError:   lpErr(`Invalid Import ID`),
 			},
 			{
-				ResourceName:  resName,
+				ResourceName:  lpRes,
 				ImportState:   true,
 				ImportStateId: env.ClusterName + ",a-doesnotexist0000",
-				ExpectError:   regexp.MustCompile(`(?i)cannot import non-existent|does not exist`),
+				ExpectError:   lpErr(`(?i)cannot import non-existent|does not exist`),
 			},
 		},
 	})
+}
+
+func lpSortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// lpErr compiles an expected-error pattern whose spaces match any run of
+// whitespace: Terraform wraps diagnostic text.
+func lpErr(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }

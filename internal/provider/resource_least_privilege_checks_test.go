@@ -1,0 +1,207 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/internal/acctest"
+	"github.com/eks-podidentity/terraform-provider-podidentity/internal/awsemu"
+)
+
+// lpHCL renders the resource with the given body.
+func lpHCL(env *acctest.Env, body string) string {
+	return env.ProviderConfig() + "\nresource \"podidentity_least_privilege\" \"test\" {\n" + body + "\n}\n"
+}
+
+// TestAccLeastPrivilege_validateErrors covers the offline checks, which
+// `terraform validate` reports without calling AWS.
+func TestAccLeastPrivilege_validateErrors(t *testing.T) {
+	t.Parallel()
+	env := lpAccTest(t, nil)
+	table := env.TableARN
+	base := fmt.Sprintf("  cluster_name = %q\n  namespace = \"carts\"\n  service_account = \"carts\"\n", env.ClusterName)
+	cases := map[string]struct {
+		body string
+		want string
+	}{
+		"index ARN": {base + fmt.Sprintf(`  dynamodb_tables = [{ arn = "%s/index/byCustomer" }]`, table),
+			`(?s)Invalid DynamoDB Table ARN.*secondary index.*indexes = true`},
+		"stream ARN": {base + fmt.Sprintf(`  dynamodb_tables = [{ arn = "%s/stream/2026-01-01T00:00:00.000" }]`, table),
+			`(?s)Invalid DynamoDB Table ARN.*streams = true`},
+		"wildcard table": {base + `  dynamodb_tables = [{ arn = "arn:aws:dynamodb:us-west-2:123456789012:table/*" }]`,
+			`(?s)Invalid DynamoDB Table ARN.*wildcard`},
+		"wildcard action": {base + fmt.Sprintf(`  dynamodb_tables = [{ arn = %q, actions = ["dynamodb:Get*"] }]`, table),
+			`(?s)Invalid DynamoDB Actions.*wildcard`},
+		"unknown action": {base + fmt.Sprintf(`  dynamodb_tables = [{ arn = %q, actions = ["dynamodb:Frobnicate"] }]`, table),
+			`(?s)Invalid DynamoDB Actions.*not a DynamoDB action`},
+		"access and actions": {base + fmt.Sprintf(`  dynamodb_tables = [{ arn = %q, access = "write", actions = ["dynamodb:GetItem"] }]`, table),
+			`Conflicting Access and Actions`},
+		"indexes without index actions": {base + fmt.Sprintf(`  dynamodb_tables = [{ arn = %q, actions = ["dynamodb:PutItem"], indexes = true }]`, table),
+			`Indexes Without Index Actions`},
+		"duplicate table": {base + fmt.Sprintf(`  dynamodb_tables = [{ arn = %q }, { arn = %q, access = "write" }]`, table, table),
+			`Duplicate Table Grant`},
+		"no tables": {base + `  dynamodb_tables = []`, `(?s)at least 1`},
+		"namespace": {fmt.Sprintf("  cluster_name = %q\n  namespace = \"Carts\"\n  service_account = \"carts\"\n  dynamodb_tables = [{ arn = %q }]", env.ClusterName, table),
+			`(?s)Invalid Kubernetes Name.*namespace "Carts"`},
+		"service account": {fmt.Sprintf("  cluster_name = %q\n  namespace = \"carts\"\n  service_account = \"carts_sa\"\n  dynamodb_tables = [{ arn = %q }]", env.ClusterName, table),
+			`(?s)Invalid Kubernetes Name.*service_account`},
+		"role name": {base + fmt.Sprintf("  role_name = \"carts role\"\n  dynamodb_tables = [{ arn = %q }]", table),
+			`Invalid IAM Role Name`},
+		"role path": {base + fmt.Sprintf("  role_path = \"pods\"\n  dynamodb_tables = [{ arn = %q }]", table),
+			`(?s)Invalid IAM Role Path.*start and end`},
+		"session tags with service_account trust": {base + fmt.Sprintf("  disable_session_tags = true\n  dynamodb_tables = [{ arn = %q }]", table),
+			`(?s)Trust Conditions Can Never Match.*trust scope to "account"`},
+		"existing role with role_name": {base + fmt.Sprintf("  existing_role_name = \"app\"\n  role_name = \"other\"\n  dynamodb_tables = [{ arn = %q }]", table),
+			`(?s)Invalid Attribute Combination.*role_name`},
+		"existing role with trust_scope": {base + fmt.Sprintf("  existing_role_name = \"app\"\n  trust_scope = \"account\"\n  dynamodb_tables = [{ arn = %q }]", table),
+			`(?s)Invalid Attribute Combination.*trust_scope`},
+		"max session duration": {base + fmt.Sprintf("  max_session_duration = 60\n  dynamodb_tables = [{ arn = %q }]", table),
+			`(?s)max_session_duration.*between 3600 and 43200`},
+	}
+	var steps []resource.TestStep
+	for _, name := range lpSortedKeys(cases) {
+		c := cases[name]
+		steps = append(steps, resource.TestStep{
+			Config:      lpHCL(env, c.body),
+			PlanOnly:    true,
+			ExpectError: lpErr(c.want),
+		})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(), Steps: steps})
+}
+
+// lpBrownfieldSeed has one role for each way a role can be a node role, one
+// that does not trust Pod Identity, and one good application role.
+func lpBrownfieldSeed() *awsemu.Seed {
+	s := awsemu.DefaultSeed()
+	acct := s.AccountID
+	arn := func(name string) string { return "arn:aws:iam::" + acct + ":role/" + name }
+	bothTrust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":["pods.eks.amazonaws.com","ec2.amazonaws.com"]},"Action":["sts:AssumeRole","sts:TagSession"]}]}`
+	for _, name := range []string{"app", "ng-role", "auto-node", "ip-role", "ae-role", "fargate-role"} {
+		s.IAMRoles = append(s.IAMRoles, awsemu.SeedRole{Name: name, AssumeRolePolicy: []byte(lpPodsTrust)})
+	}
+	s.IAMRoles = append(s.IAMRoles,
+		awsemu.SeedRole{Name: "ec2-and-pods", AssumeRolePolicy: []byte(bothTrust)},
+		awsemu.SeedRole{Name: "lambda-only", AssumeRolePolicy: []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)},
+	)
+	cl := &s.Clusters[0]
+	cl.AutoModeNodeRoleARN = arn("auto-node")
+	cl.NodeGroups = append(cl.NodeGroups, awsemu.SeedNodeGroup{Name: "extra", NodeRoleARN: arn("ng-role")})
+	cl.AccessEntries = append(cl.AccessEntries, awsemu.SeedAccessEntry{PrincipalARN: arn("ae-role"), Type: "EC2_LINUX"})
+	cl.FargateProfiles = append(cl.FargateProfiles, awsemu.SeedFargateProfile{Name: "fp", PodExecutionRoleARN: arn("fargate-role"), Namespaces: []string{"batch"}})
+	s.InstanceProfiles = append(s.InstanceProfiles, awsemu.SeedInstanceProfile{Name: "ip", Roles: []string{"ip-role"}})
+	return s
+}
+
+// TestAccLeastPrivilege_brownfieldRejects rejects, at plan time, an
+// existing role that is a node role in any of the six ways, or that does
+// not trust EKS Pod Identity.
+func TestAccLeastPrivilege_brownfieldRejects(t *testing.T) {
+	t.Parallel()
+	env := lpAccTest(t, lpBrownfieldSeed())
+	env.SkipUnlessEmulator(t)
+	cases := map[string]string{
+		"eks-workshop-node": `(?s)Role Is an EKS Node Role.*node role of node group default in cluster eks-workshop.*trusted by ec2.amazonaws.com`,
+		"ec2-and-pods":      `(?s)Role Is an EKS Node Role.*trusted by ec2.amazonaws.com`,
+		"ng-role":           `(?s)Role Is an EKS Node Role.*node group extra in cluster eks-workshop`,
+		"auto-node":         `(?s)Role Is an EKS Node Role.*EKS Auto Mode node role of cluster eks-workshop`,
+		"ip-role":           `(?s)Role Is an EKS Node Role.*instance profile ip`,
+		"ae-role":           `(?s)Role Is an EKS Node Role.*access entry.*EC2_LINUX`,
+		"fargate-role":      `(?s)Role Is an EKS Node Role.*Fargate profile fp`,
+		"lambda-only":       `(?s)Role Does Not Trust EKS Pod Identity.*pods.eks.amazonaws.com.*sts:TagSession`,
+		"missing":           `(?s)IAM Role Not Found.*"missing"`,
+	}
+	var steps []resource.TestStep
+	for _, role := range lpSortedKeys(cases) {
+		steps = append(steps, resource.TestStep{
+			Config: lpHCL(env, fmt.Sprintf("  cluster_name = %q\n  namespace = \"carts\"\n  service_account = \"carts\"\n  existing_role_name = %q\n  dynamodb_tables = [{ arn = %q }]",
+				env.ClusterName, role, env.TableARN)),
+			PlanOnly:    true,
+			ExpectError: lpErr(cases[role]),
+		})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(), Steps: steps})
+}
+
+// TestAccLeastPrivilege_brownfield attaches the policy and the association
+// to an existing role and leaves the role on destroy.
+func TestAccLeastPrivilege_brownfield(t *testing.T) {
+	t.Parallel()
+	env := lpAccTest(t, lpBrownfieldSeed())
+	env.SkipUnlessEmulator(t)
+	ctx := context.Background()
+	cfg := lpHCL(env, fmt.Sprintf("  cluster_name = %q\n  namespace = \"carts\"\n  service_account = \"carts\"\n  existing_role_name = \"app\"\n  tags = { team = \"carts\" }\n  dynamodb_tables = [{ arn = %q, access = \"write\" }]",
+		env.ClusterName, env.TableARN))
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy: func(*terraform.State) error {
+			if _, err := env.IAM().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("app")}); err != nil {
+				return fmt.Errorf("the existing role must survive destroy: %w", err)
+			}
+			out, err := env.IAM().ListRolePolicies(ctx, &iam.ListRolePoliciesInput{RoleName: aws.String("app")})
+			if err != nil {
+				return err
+			}
+			if len(out.PolicyNames) != 0 {
+				return fmt.Errorf("inline policies left on the existing role: %v", out.PolicyNames)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(lpRes, tfjsonpath.New("role_arn"), knownvalue.StringExact("arn:aws:iam::"+env.AccountID+":role/app")),
+					plancheck.ExpectKnownValue(lpRes, tfjsonpath.New("role_name"), knownvalue.StringExact("app")),
+				}},
+				Check: lpCheckRemotePolicy(env, "app", "dynamodb:PutItem"),
+			},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{
+				ResourceName: lpRes, ImportState: true, ImportStateVerify: true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return s.RootModule().Resources[lpRes].Primary.Attributes["id"], nil
+				},
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+		},
+	})
+}
+
+// TestAccLeastPrivilege_apiErrors covers the plan-time errors that need AWS.
+func TestAccLeastPrivilege_apiErrors(t *testing.T) {
+	t.Parallel()
+	seed := awsemu.DefaultSeed()
+	seed.IAMRoles = append(seed.IAMRoles, awsemu.SeedRole{Name: "eks-workshop-taken-taken", AssumeRolePolicy: []byte(lpPodsTrust)})
+	env := lpAccTest(t, seed)
+	env.SkipUnlessEmulator(t)
+	assocID, err := env.Emu.AddPodIdentityAssociation(env.ClusterName, "busy", "busy", "arn:aws:iam::"+env.AccountID+":role/other", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := func(cluster, ns, sa, table string) string {
+		return lpHCL(env, fmt.Sprintf("  cluster_name = %q\n  namespace = %q\n  service_account = %q\n  dynamodb_tables = [{ arn = %q }]", cluster, ns, sa, table))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: body("no-such-cluster", "carts", "carts", env.TableARN), PlanOnly: true,
+				ExpectError: lpErr(`(?s)EKS Cluster Not Found.*no-such-cluster`)},
+			{Config: body(env.ClusterName, "busy", "busy", env.TableARN), PlanOnly: true,
+				ExpectError: lpErr(`(?s)Service Account Already Has a Pod Identity Association.*` + assocID + `.*terraform import\s+podidentity_least_privilege.NAME\s+` + env.ClusterName + `,` + assocID)},
+			{Config: body(env.ClusterName, "carts", "carts", "arn:aws:dynamodb:us-west-2:210987654321:table/Items"), PlanOnly: true,
+				ExpectError: lpErr(`(?s)DynamoDB Table in Another Account.*210987654321`)},
+			{Config: body(env.ClusterName, "taken", "taken", env.TableARN), PlanOnly: true,
+				ExpectError: lpErr(`(?s)IAM Role Already Exists.*eks-workshop-taken-taken.*terraform import`)},
+		},
+	})
+}
