@@ -142,17 +142,14 @@ type roleInfo struct {
 
 func (r *roleInfo) isNodeRole() bool { return len(r.evidence) > 0 }
 
-// evidenceStrings lists the evidence, facts first and EC2 trust last.
+// evidenceStrings lists the evidence: EC2 trust first (from the role's
+// own trust policy), then the facts in inventory order.
 func (r *roleInfo) evidenceStrings() []string {
-	var out, trust []string
+	var out []string
 	for _, e := range r.evidence {
-		if e.Kind == NodeRoleTrustsEC2 {
-			trust = append(trust, e.String())
-		} else {
-			out = append(out, e.String())
-		}
+		out = append(out, e.String())
 	}
-	return append(out, trust...)
+	return out
 }
 
 func (r *roleInfo) address() string {
