@@ -47,6 +47,12 @@ func init() {
 		"GetPolicy":                     iamGetPolicy,
 		"GetPolicyVersion":              iamGetPolicyVersion,
 		"DeletePolicy":                  iamDeletePolicy,
+		"CreatePolicyVersion":           iamCreatePolicyVersion,
+		"DeletePolicyVersion":           iamDeletePolicyVersion,
+		"ListPolicyVersions":            iamListPolicyVersions,
+		"SetDefaultPolicyVersion":       iamSetDefaultPolicyVersion,
+		"ListPolicies":                  iamListPolicies,
+		"ListEntitiesForPolicy":         iamListEntitiesForPolicy,
 	}
 }
 
@@ -123,7 +129,7 @@ type xPolicy struct {
 }
 
 type xPolicyVersion struct {
-	Document         string
+	Document         string `xml:",omitempty"`
 	VersionId        string
 	IsDefaultVersion bool
 	CreateDate       string
@@ -1000,138 +1006,5 @@ func iamRemoveRoleFromInstanceProfile(c *call) {
 			break
 		}
 	}
-	c.xmlResult(nil)
-}
-
-// --- policies ------------------------------------------------------------------
-
-func (c *call) attachmentCounts(arn string) (attached, boundary int) {
-	for _, r := range c.st.roles {
-		for _, a := range r.AttachedPolicyARNs {
-			if a == arn {
-				attached++
-			}
-		}
-		if r.PermissionsBoundary == arn {
-			boundary++
-		}
-	}
-	return
-}
-
-func iamCreatePolicy(c *call) {
-	name := c.form.Get("PolicyName")
-	c.resource = name
-	if !rePolicyName.MatchString(name) {
-		validationError(c, name, "policyName", `Member must satisfy regular expression pattern: [\w+=,.@-]+`)
-		return
-	}
-	path := c.form.Get("Path")
-	if path == "" {
-		path = "/"
-	}
-	if !c.checkPath(path) {
-		return
-	}
-	doc := c.form.Get("PolicyDocument")
-	if !c.checkPolicyDoc(doc, false) {
-		return
-	}
-	if policyLen(doc) > 6144 {
-		c.fail("LimitExceeded", 409, "Cannot exceed quota for PolicySize: 6144")
-		return
-	}
-	tags, ok := c.formTags()
-	if !ok {
-		return
-	}
-	arn := fmt.Sprintf("arn:%s:iam::%s:policy%s%s", c.st.partition, c.st.acct, path, name)
-	for _, p := range c.st.policies {
-		if strings.EqualFold(p.Name, name) {
-			c.fail("EntityAlreadyExists", 409, fmt.Sprintf("A policy called %s already exists. Duplicate names are not allowed.", name))
-			return
-		}
-	}
-	p := &Policy{Name: name, Path: path, ID: "ANPA" + c.st.randString(upperAlnum, 17), ARN: arn,
-		Description: c.form.Get("Description"), Document: doc, DefaultVersion: "v1",
-		CreateDate: c.now.UTC().Truncate(time.Second), Tags: tags}
-	c.st.policies[arn] = p
-	x := c.xmlCustomerPolicy(p)
-	c.xmlResult(struct{ Policy xPolicy }{x})
-}
-
-func (c *call) xmlCustomerPolicy(p *Policy) xPolicy {
-	att, pb := c.attachmentCounts(p.ARN)
-	return xPolicy{PolicyName: p.Name, PolicyId: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionId: p.DefaultVersion,
-		AttachmentCount: att, PermissionsBoundaryUsageCount: pb, IsAttachable: true, Description: p.Description,
-		CreateDate: isoTime(p.CreateDate), UpdateDate: isoTime(p.CreateDate), Tags: xmlTags(p.Tags)}
-}
-
-func iamGetPolicy(c *call) {
-	arn := c.form.Get("PolicyArn")
-	c.resource = arn
-	if !validPolicyARN(arn) {
-		c.fail("InvalidInput", 400, fmt.Sprintf("ARN %s is not valid.", arn))
-		return
-	}
-	if p := c.st.policies[arn]; p != nil {
-		c.xmlResult(struct{ Policy xPolicy }{c.xmlCustomerPolicy(p)})
-		return
-	}
-	if strings.HasPrefix(arn, "arn:"+c.st.partition+":iam::aws:policy/") {
-		if mp := awsManagedPolicy(arn); mp != nil {
-			att, pb := c.attachmentCounts(arn)
-			path := strings.TrimPrefix(arn, "arn:"+c.st.partition+":iam::aws:policy")
-			path = path[:strings.LastIndex(path, "/")+1]
-			c.xmlResult(struct{ Policy xPolicy }{xPolicy{
-				PolicyName: mp.Name, PolicyId: stableID("ANPA", mp.ARN), Arn: arn, Path: path,
-				DefaultVersionId: mp.Version, AttachmentCount: att, PermissionsBoundaryUsageCount: pb,
-				IsAttachable: true, CreateDate: isoTime(seedEpoch.AddDate(-5, 0, 0)), UpdateDate: isoTime(seedEpoch.AddDate(0, -1, 0)),
-			}})
-			return
-		}
-	}
-	c.fail("NoSuchEntity", 404, fmt.Sprintf("Policy %s does not exist or is not attachable.", arn))
-}
-
-func iamGetPolicyVersion(c *call) {
-	arn := c.form.Get("PolicyArn")
-	vid := c.form.Get("VersionId")
-	c.resource = arn
-	if !validPolicyARN(arn) {
-		c.fail("InvalidInput", 400, fmt.Sprintf("ARN %s is not valid.", arn))
-		return
-	}
-	var doc, def string
-	var created time.Time
-	if p := c.st.policies[arn]; p != nil {
-		doc, def, created = p.Document, p.DefaultVersion, p.CreateDate
-	} else if mp := awsManagedPolicy(arn); mp != nil && strings.HasPrefix(arn, "arn:"+c.st.partition+":iam::aws:policy/") {
-		doc, def, created = string(mp.Document), mp.Version, seedEpoch.AddDate(0, -1, 0)
-	} else {
-		c.fail("NoSuchEntity", 404, fmt.Sprintf("Policy %s was not found.", arn))
-		return
-	}
-	if vid != def {
-		c.fail("NoSuchEntity", 404, fmt.Sprintf("Policy %s version %s does not exist or is not attachable.", arn, vid))
-		return
-	}
-	c.xmlResult(struct{ PolicyVersion xPolicyVersion }{xPolicyVersion{
-		Document: awsURLEncode(doc), VersionId: vid, IsDefaultVersion: true, CreateDate: isoTime(created)}})
-}
-
-func iamDeletePolicy(c *call) {
-	arn := c.form.Get("PolicyArn")
-	c.resource = arn
-	p := c.st.policies[arn]
-	if p == nil {
-		c.fail("NoSuchEntity", 404, fmt.Sprintf("Policy %s was not found.", arn))
-		return
-	}
-	if att, pb := c.attachmentCounts(arn); att > 0 || pb > 0 {
-		c.fail("DeleteConflict", 409, "Cannot delete a policy attached to entities.")
-		return
-	}
-	delete(c.st.policies, arn)
 	c.xmlResult(nil)
 }

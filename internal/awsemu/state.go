@@ -62,15 +62,25 @@ type InstanceProfile struct {
 
 // Policy is a customer managed IAM policy (single version v1... vN).
 type Policy struct {
-	Name           string    `json:"name"`
-	Path           string    `json:"path"`
-	ID             string    `json:"id"`
-	ARN            string    `json:"arn"`
-	Description    string    `json:"description,omitempty"`
-	Document       string    `json:"document"`
-	DefaultVersion string    `json:"default_version"`
-	CreateDate     time.Time `json:"create_date"`
-	Tags           []Tag     `json:"tags,omitempty"`
+	Name           string          `json:"name"`
+	Path           string          `json:"path"`
+	ID             string          `json:"id"`
+	ARN            string          `json:"arn"`
+	Description    string          `json:"description,omitempty"`
+	Document       string          `json:"document"` // the default version's document
+	DefaultVersion string          `json:"default_version"`
+	Versions       []PolicyVersion `json:"versions"`
+	CreateDate     time.Time       `json:"create_date"`
+	UpdateDate     time.Time       `json:"update_date"`
+	Tags           []Tag           `json:"tags,omitempty"`
+	NextVersion    int             `json:"next_version"`
+}
+
+// PolicyVersion is one version of a customer managed policy.
+type PolicyVersion struct {
+	VersionID  string    `json:"version_id"`
+	Document   string    `json:"document"`
+	CreateDate time.Time `json:"create_date"`
 }
 
 // Cluster is an EKS cluster with its sub-resources.
