@@ -67,3 +67,36 @@ func FuzzParseARN(f *testing.F) {
 		_ = ValidateTableARN(s)
 	})
 }
+
+// FuzzGlob checks the glob helpers against each other: a string matched
+// by both patterns proves they intersect, and a pattern that covers
+// another matches everything the other matches.
+func FuzzGlob(f *testing.F) {
+	f.Add("table/*", "table/*/index/*", "table/carts/index/x")
+	f.Add("a?c", "*c", "abc")
+	f.Add("*a*b", "a*", "aaab")
+	f.Add("dynamodb:Get*", "DynamoDB:?etItem", "dynamodb:GetItem")
+	f.Fuzz(func(t *testing.T, x, p, s string) {
+		if len(x) > 64 || len(p) > 64 || len(s) > 64 {
+			return
+		}
+		mx, mp := globMatch(x, s, false), globMatch(p, s, false)
+		if mx && mp && !globsIntersect(x, p, false) {
+			t.Fatalf("%q and %q both match %q but do not intersect", x, p, s)
+		}
+		if mp && globCovers(x, p, false) && !mx {
+			t.Fatalf("%q covers %q, which matches %q, but %q does not", x, p, s, x)
+		}
+		if globMatch(x, s, true) != globMatch(asciiLower(x), asciiLower(s), false) {
+			t.Fatalf("case folding differs for %q, %q", x, s)
+		}
+	})
+}
+
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i := range b {
+		b[i] = lower(b[i])
+	}
+	return string(b)
+}
