@@ -185,7 +185,7 @@ func TestLatency(t *testing.T) {
 	start = time.Now()
 	_, err = c.sts.GetCallerIdentity(ctx(t), &sts.GetCallerIdentityInput{})
 	must(t, err)
-	if d := time.Since(start); d > 100*time.Millisecond {
+	if d := time.Since(start); d >= 150*time.Millisecond {
 		t.Fatalf("took %v after latency off", d)
 	}
 }
@@ -193,10 +193,8 @@ func TestLatency(t *testing.T) {
 func TestIAMPropagationDelay(t *testing.T) {
 	t.Parallel()
 	c := newClients(t, nil)
-	c.srv.SetIAMPropagationDelay(400 * time.Millisecond)
-	seeded := "arn:aws:iam::123456789012:role/eks-workshop-node"
-	_ = seeded
-	created := time.Now()
+	clock := useFakeClock(c.srv)
+	c.srv.SetIAMPropagationDelay(10 * time.Second)
 	role := createRole(t, c, "carts", podTrust)
 	// IAM itself sees the role at once.
 	_, err := c.iam.GetRole(ctx(t), &iam.GetRoleInput{RoleName: aws.String("carts")})
@@ -204,21 +202,49 @@ func TestIAMPropagationDelay(t *testing.T) {
 	in := &eks.CreatePodIdentityAssociationInput{ClusterName: aws.String(cluster), Namespace: aws.String("carts"), ServiceAccount: aws.String("carts"), RoleArn: aws.String(role)}
 	_, err = c.eks.CreatePodIdentityAssociation(ctx(t), in)
 	var ipe *ekstypes.InvalidParameterException
-	if !errors.As(err, &ipe) || ipe.ErrorMessage() != "Role provided in the request does not exist" {
+	if !errors.As(err, &ipe) || ipe.ErrorMessage() != "Role provided in the request does not exist" || httpStatus(err) != 400 {
 		t.Fatalf("want InvalidParameterException while propagating, got %v", err)
 	}
-	time.Sleep(time.Until(created.Add(450 * time.Millisecond)))
+	// Seeded roles are visible at once.
+	_, err = c.eks.CreatePodIdentityAssociation(ctx(t), &eks.CreatePodIdentityAssociationInput{ClusterName: aws.String(cluster), Namespace: aws.String("x"),
+		ServiceAccount: aws.String("x"), RoleArn: aws.String("arn:aws:iam::123456789012:role/eks-workshop-node")})
+	wantCode(t, err, "InvalidParameterException") // ...but its trust policy is for EC2
+	if !strings.Contains(err.Error(), "Trust policy") {
+		t.Fatal(err)
+	}
+	clock.advance(9 * time.Second)
+	in.ClientRequestToken = nil
+	_, err = c.eks.CreatePodIdentityAssociation(ctx(t), in)
+	wantCode(t, err, "InvalidParameterException")
+	clock.advance(2 * time.Second)
 	in.ClientRequestToken = nil
 	out, err := c.eks.CreatePodIdentityAssociation(ctx(t), in)
 	must(t, err)
-	// Update to a freshly created role fails the same way.
+	// EKS Auth does not see a propagating role either.
 	role2 := createRole(t, c, "carts2", podTrust)
 	_, err = c.eks.UpdatePodIdentityAssociation(ctx(t), &eks.UpdatePodIdentityAssociationInput{ClusterName: aws.String(cluster), AssociationId: out.Association.AssociationId, RoleArn: aws.String(role2)})
 	if !errors.As(err, &ipe) {
 		t.Fatalf("want InvalidParameterException on update, got %v", err)
 	}
+	must(t, c.srv.PutRole(SeedRole{Name: "seeded", AssumeRolePolicy: []byte(podTrust)}))
+	_, err = c.eks.UpdatePodIdentityAssociation(ctx(t), &eks.UpdatePodIdentityAssociationInput{ClusterName: aws.String(cluster), AssociationId: out.Association.AssociationId,
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/seeded")})
+	must(t, err) // PutRole roles have no delay
 	c.srv.SetIAMPropagationDelay(0)
 	_, err = c.eks.UpdatePodIdentityAssociation(ctx(t), &eks.UpdatePodIdentityAssociationInput{ClusterName: aws.String(cluster), AssociationId: out.Association.AssociationId, RoleArn: aws.String(role2)})
+	must(t, err)
+}
+
+func TestIAMPropagationDelayRealClock(t *testing.T) {
+	t.Parallel()
+	c := newClients(t, nil)
+	c.srv.SetIAMPropagationDelay(time.Hour)
+	role := createRole(t, c, "carts", podTrust)
+	_, err := c.eks.CreatePodIdentityAssociation(ctx(t), &eks.CreatePodIdentityAssociationInput{ClusterName: aws.String(cluster), Namespace: aws.String("carts"), ServiceAccount: aws.String("carts"), RoleArn: aws.String(role)})
+	wantCode(t, err, "InvalidParameterException")
+	c.srv.SetIAMPropagationDelay(50 * time.Millisecond) // the delay counts from creation
+	time.Sleep(60 * time.Millisecond)
+	_, err = c.eks.CreatePodIdentityAssociation(ctx(t), &eks.CreatePodIdentityAssociationInput{ClusterName: aws.String(cluster), Namespace: aws.String("carts"), ServiceAccount: aws.String("carts"), RoleArn: aws.String(role)})
 	must(t, err)
 }
 

@@ -142,3 +142,24 @@ func signedRequest(t *testing.T, srv *Server, service, method, path string, body
 	must(t, err)
 	return resp, b
 }
+
+// fakeClock replaces the server's clock (used for timestamps, throttling
+// and the IAM propagation delay).
+type fakeClock struct {
+	srv *Server
+	t   time.Time
+}
+
+func useFakeClock(srv *Server) *fakeClock {
+	fc := &fakeClock{srv: srv, t: time.Now()}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	srv.now = func() time.Time { return fc.t } // read under srv.mu only
+	return fc
+}
+
+func (fc *fakeClock) advance(d time.Duration) {
+	fc.srv.mu.Lock()
+	defer fc.srv.mu.Unlock()
+	fc.t = fc.t.Add(d)
+}

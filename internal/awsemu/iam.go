@@ -844,11 +844,8 @@ func iamListAttachedRolePolicies(c *call) {
 		if name == "" {
 			name = arn[strings.LastIndex(arn, "/")+1:]
 		}
-		if prefix != "" {
-			p := strings.TrimPrefix(arn[strings.Index(arn, ":policy")+len(":policy"):], "")
-			if !strings.HasPrefix(p, prefix) {
-				continue
-			}
+		if i := strings.Index(arn, ":policy/"); prefix != "" && (i < 0 || !strings.HasPrefix(arn[i+len(":policy"):], prefix)) {
+			continue // PathPrefix filters on the policy's path
 		}
 		all = append(all, xAttached{PolicyName: name, PolicyArn: arn})
 	}

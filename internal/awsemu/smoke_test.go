@@ -10,29 +10,39 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-func TestSmoke(t *testing.T) {
+// TestAllServicesOnOnePort walks the EKS workshop carts flow with every SDK
+// client pointed at the same endpoint.
+func TestAllServicesOnOnePort(t *testing.T) {
+	t.Parallel()
 	c := newClients(t, nil)
-	arn := createRole(t, c, "carts", podTrust)
-	t.Log(arn)
-	g, err := c.iam.GetRole(ctx(t), &iam.GetRoleInput{RoleName: aws.String("carts")})
+	cx := ctx(t)
+	id, err := c.sts.GetCallerIdentity(cx, &sts.GetCallerIdentityInput{})
 	must(t, err)
-	t.Log(aws.ToString(g.Role.AssumeRolePolicyDocument), g.Role.CreateDate, aws.ToInt32(g.Role.MaxSessionDuration))
-	_, err = c.iam.GetRole(ctx(t), &iam.GetRoleInput{RoleName: aws.String("nope")})
-	t.Logf("%T %v", err, err)
-	id, err := c.sts.GetCallerIdentity(ctx(t), &sts.GetCallerIdentityInput{})
+	tb, err := c.ddb.DescribeTable(cx, &dynamodb.DescribeTableInput{TableName: aws.String("Items")})
 	must(t, err)
-	t.Log(aws.ToString(id.Arn))
-	cl, err := c.eks.DescribeCluster(ctx(t), &eks.DescribeClusterInput{Name: aws.String("eks-workshop")})
+	role := createRole(t, c, "eks-workshop-carts-dynamo", podTrust)
+	_, err = c.iam.PutRolePolicy(cx, &iam.PutRolePolicyInput{RoleName: aws.String("eks-workshop-carts-dynamo"), PolicyName: aws.String("dynamo"),
+		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":["` +
+			aws.ToString(tb.Table.TableArn) + `","` + aws.ToString(tb.Table.TableArn) + `/index/*"]}]}`)})
 	must(t, err)
-	t.Log(aws.ToString(cl.Cluster.Arn), cl.Cluster.Status, cl.Cluster.CreatedAt)
-	a, err := c.eks.CreatePodIdentityAssociation(ctx(t), &eks.CreatePodIdentityAssociationInput{ClusterName: aws.String("eks-workshop"), Namespace: aws.String("carts"), ServiceAccount: aws.String("carts"), RoleArn: aws.String(arn)})
+	cl, err := c.eks.DescribeCluster(cx, &eks.DescribeClusterInput{Name: aws.String(cluster)})
 	must(t, err)
-	t.Log(aws.ToString(a.Association.AssociationId), a.Association.CreatedAt)
-	_, err = c.eks.DescribeCluster(ctx(t), &eks.DescribeClusterInput{Name: aws.String("nope")})
-	t.Logf("%T %v", err, err)
-	tb, err := c.ddb.DescribeTable(ctx(t), &dynamodb.DescribeTableInput{TableName: aws.String("Items")})
+	a, err := c.eks.CreatePodIdentityAssociation(cx, &eks.CreatePodIdentityAssociationInput{ClusterName: cl.Cluster.Name,
+		Namespace: aws.String("carts"), ServiceAccount: aws.String("carts"), RoleArn: aws.String(role)})
 	must(t, err)
-	t.Log(aws.ToString(tb.Table.GlobalSecondaryIndexes[0].IndexName), tb.Table.CreationDateTime)
-	_, err = c.ddb.DescribeTable(ctx(t), &dynamodb.DescribeTableInput{TableName: aws.String("nope")})
-	t.Logf("%T %v", err, err)
+	status, _, body := assumeForPod(t, c.srv, cluster, PodIdentityToken("carts", "carts"))
+	if status != 200 {
+		t.Fatalf("eks-auth %d %s", status, body)
+	}
+	want := map[string]int{"sts:GetCallerIdentity": 1, "dynamodb:DescribeTable": 1, "iam:CreateRole": 1, "iam:PutRolePolicy": 1,
+		"eks:DescribeCluster": 1, "eks:CreatePodIdentityAssociation": 1, "eks-auth:AssumeRoleForPodIdentity": 1}
+	got := c.srv.CallCounts()
+	for k, v := range want {
+		if got[k] != v {
+			t.Fatalf("counts %v, want %v", got, want)
+		}
+	}
+	if len(got) != len(want) || aws.ToString(id.Account) != c.srv.AccountID() || aws.ToString(a.Association.ClusterName) != cluster {
+		t.Fatalf("counts %v", got)
+	}
 }
