@@ -25,6 +25,9 @@ type planResolver struct {
 	instances map[string][]string
 	// cfgIndex maps "callpath|mode.type.name" to configuration.
 	cfgIndex map[string]*tfjson.ConfigResource
+	// memo and active memoise ref and detect reference cycles.
+	memo   map[string]planValue
+	active map[string]bool
 }
 
 func newPlanResolver(p *planData) *planResolver {
@@ -34,6 +37,8 @@ func newPlanResolver(p *planData) *planResolver {
 		deleted:   map[string]bool{},
 		instances: map[string][]string{},
 		cfgIndex:  map[string]*tfjson.ConfigResource{},
+		memo:      map[string]planValue{},
+		active:    map[string]bool{},
 	}
 	add := func(res *planResource) {
 		r.byAddr[res.Address] = res
@@ -304,7 +309,24 @@ func planDescribeRef(module, ref string) string {
 
 // ref evaluates one reference such as aws_iam_role.node.arn,
 // module.nodes.role_name, var.role or data.aws_iam_policy_document.x.json.
+// Results are memoised, so that shared references (and reference cycles
+// in a broken plan) cost one evaluation.
 func (r *planResolver) ref(sc planScope, ref string, depth int) planValue {
+	key := fmt.Sprintf("%s|%v|%p|%s", sc.module, sc.key, sc.forEach, ref)
+	if v, ok := r.memo[key]; ok {
+		return v
+	}
+	if r.active[key] {
+		return planValue{val: UnknownValue(planDescribeRef(sc.module, ref))}
+	}
+	r.active[key] = true
+	v := r.evalRef(sc, ref, depth)
+	delete(r.active, key)
+	r.memo[key] = v
+	return v
+}
+
+func (r *planResolver) evalRef(sc planScope, ref string, depth int) planValue {
 	unknown := planValue{val: UnknownValue(planDescribeRef(sc.module, ref))}
 	if depth >= planMaxResolveDepth {
 		return unknown
