@@ -569,6 +569,7 @@ func (c *checker) checkReaches() {
 	}
 	uses := map[string]*policyUse{}
 	var order []string
+	denies := c.roleDenies()
 	for _, r := range c.reaches {
 		addr := r.address
 		if r.mpAddr != "" {
@@ -587,7 +588,7 @@ func (c *checker) checkReaches() {
 		if r.role != nil {
 			u.roles[r.role.key] = true
 		}
-		c.checkNodeRoleReach(r)
+		c.checkNodeRoleReach(r, denies)
 	}
 	// Customer managed policies that are not attached are still checked.
 	for _, mp := range c.inv.ManagedPolicies {
@@ -611,10 +612,59 @@ func (c *checker) checkReaches() {
 	c.checkUnknownFacts()
 }
 
-func (c *checker) checkNodeRoleReach(r *reach) {
+// roleDenies returns, per role, the unconditional Deny statements of every
+// known policy reaching it: IAM evaluates all of a role's policies together,
+// so a Deny in one policy removes an Allow in another.
+func (c *checker) roleDenies() map[*roleInfo]*Policy {
+	out := map[*roleInfo]*Policy{}
+	for _, r := range c.reaches {
+		if r.role == nil || r.doc == nil || r.doc.err != nil {
+			continue
+		}
+		for _, st := range r.doc.policy.Statements {
+			if st.Effect != EffectDeny || st.HasCondition() {
+				continue
+			}
+			p := out[r.role]
+			if p == nil {
+				p = &Policy{}
+				out[r.role] = p
+			}
+			p.Statements = append(p.Statements, st)
+		}
+	}
+	return out
+}
+
+// withoutDenied drops the grants that an unconditional Deny in deny covers.
+func withoutDenied(gs []Grant, deny *Policy) []Grant {
+	if deny == nil || len(gs) == 0 {
+		return gs
+	}
+	var out []Grant
+	for _, g := range gs {
+		denied := false
+		for i := range deny.Statements {
+			d := &deny.Statements[i]
+			if d.MatchesAction(g.Action) && denyCovers(d, g) {
+				denied = true
+				break
+			}
+		}
+		if !denied {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func (c *checker) checkNodeRoleReach(r *reach, denies map[*roleInfo]*Policy) {
 	var data []Grant
 	if r.doc != nil && r.doc.err == nil {
 		data = dataGrants(r.doc.grants)
+		if r.role != nil {
+			data = withoutDenied(data, denies[r.role])
+		}
 	}
 	docUnknown := r.doc == nil || r.doc.err != nil
 	docWhat := r.docExpr

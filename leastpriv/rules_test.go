@@ -170,6 +170,20 @@ func TestRulePI001NodeRoleDataGrant(t *testing.T) {
 				policyDoc(allow("dynamodb:*", "*"), `{"Effect":"Deny","Action":"dynamodb:*","Resource":"*"}`))}},
 			want: nil,
 		},
+		"deny in another policy of the same role removes grant": {
+			inv: &Inventory{Roles: []*Role{nodeRole()}, InlinePolicies: []*InlinePolicy{
+				inline("aws_iam_role_policy.allow", byAddr("aws_iam_role.node"), policyDoc(allow("dynamodb:GetItem", cartsARN))),
+				inline("aws_iam_role_policy.deny", RoleRef{Name: Known("eks-node")}, policyDoc(`{"Effect":"Deny","Action":"dynamodb:*","Resource":"*"}`)),
+			}},
+			want: nil,
+		},
+		"deny in another role's policy does not help": {
+			inv: &Inventory{Roles: []*Role{nodeRole(), podRole()}, InlinePolicies: []*InlinePolicy{
+				inline("aws_iam_role_policy.allow", byAddr("aws_iam_role.node"), policyDoc(allow("dynamodb:GetItem", cartsARN))),
+				inline("aws_iam_role_policy.deny", byAddr("aws_iam_role.carts"), policyDoc(`{"Effect":"Deny","Action":"dynamodb:*","Resource":"*"}`)),
+			}},
+			want: []wantFinding{{address: "aws_iam_role_policy.allow"}},
+		},
 		"grant to pod role is clean": {
 			inv:  &Inventory{Roles: []*Role{nodeRole(), podRole()}, InlinePolicies: []*InlinePolicy{inline("aws_iam_role_policy.carts", byAddr("aws_iam_role.carts"), policyDoc(allow("dynamodb:GetItem", cartsARN)))}},
 			want: nil,
