@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/eks"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 type podIdentityResponse struct {
@@ -115,6 +117,14 @@ func TestEKSAuthSessionTagsRecorded(t *testing.T) {
 		if st.Sessions[i].AccessKeyID == r.Credentials.AccessKeyID {
 			found = &st.Sessions[i]
 		}
+	}
+	// The pod's credentials identify as the assumed role.
+	cfg := testConfig(c.srv, true)
+	cfg.Credentials = credentials.NewStaticCredentialsProvider(r.Credentials.AccessKeyID, r.Credentials.SecretAccessKey, r.Credentials.SessionToken)
+	id, err := sts.NewFromConfig(cfg, func(o *sts.Options) { o.BaseEndpoint = aws.String(c.srv.URL()) }).GetCallerIdentity(ctx(t), &sts.GetCallerIdentityInput{})
+	must(t, err)
+	if aws.ToString(id.Arn) != r.AssumedRoleUser.Arn {
+		t.Fatalf("caller %s, want %s", aws.ToString(id.Arn), r.AssumedRoleUser.Arn)
 	}
 	if found == nil || found.Tags["kubernetes-namespace"] != "carts" || found.Tags["kubernetes-service-account"] != "carts" ||
 		found.Tags["eks-cluster-name"] != cluster || found.Tags["eks-cluster-arn"] == "" {

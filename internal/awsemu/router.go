@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -201,6 +203,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header()[k] = v
 	}
 	w.Header()["x-amzn-RequestId"] = []string{c.reqID}
+	if c.service == "dynamodb" {
+		// DynamoDB sends a CRC32 of the body; the SDK verifies it when present.
+		w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(c.out)), 10))
+	}
 	w.Header().Set("Content-Length", fmt.Sprint(len(c.out)))
 	w.WriteHeader(c.status)
 	_, _ = w.Write(c.out)

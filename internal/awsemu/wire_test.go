@@ -2,6 +2,8 @@ package awsemu
 
 import (
 	"encoding/json"
+	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -118,6 +120,9 @@ func TestWireFormat(t *testing.T) {
 			}
 			if resp.Header.Get("X-Amzn-Requestid") == "" {
 				t.Fatal("no request id header")
+			}
+			if tc.service == "dynamodb" && resp.Header.Get("X-Amz-Crc32") != fmt.Sprint(crc32.ChecksumIEEE(b)) {
+				t.Fatalf("X-Amz-Crc32 %q", resp.Header.Get("X-Amz-Crc32"))
 			}
 		})
 	}
