@@ -87,6 +87,28 @@
 // customer managed policy (attached or not) and per AWS managed policy
 // attachment. They only report statements that reach DynamoDB.
 //
+// PI001 evaluates each policy together with the unconditional Deny
+// statements of every other known policy reaching the same role, as IAM
+// does.
+//
 // Findings are sorted by rule ID, address, role and message, so output is
 // stable from run to run.
+//
+// # Approximations
+//
+// The checker errs towards reporting a possible grant:
+//
+//   - Conditions are never evaluated: an Allow with a Condition is a
+//     possible grant, a Deny with a Condition removes nothing.
+//   - A Deny removes a grant only when its Resource patterns provably cover
+//     every resource of the grant's pattern (glob coverage is checked
+//     conservatively).
+//   - Permissions boundaries, session policies, service control policies
+//     and resource-based policies (DynamoDB resource policies) are not
+//     considered.
+//   - `?` matches one byte; IAM action names and ARNs are ASCII. A Resource
+//     pattern with fewer than six colon-separated segments is matched as a
+//     whole-string glob.
+//   - A policy attached by ARN that is neither in the plan nor an AWS
+//     managed policy cannot be read; on a node role it is reported by PI008.
 package leastpriv
