@@ -427,6 +427,26 @@ func TestRulePI008UnknownAtPlan(t *testing.T) {
 	runRuleTests(t, RuleUnknownAtPlan, tests)
 }
 
+func TestEvaluateAcrossPolicies(t *testing.T) {
+	t.Parallel()
+	allowP := MustParsePolicy(`{"Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}}`)
+	denyP := MustParsePolicy(`{"Statement":{"Effect":"Deny","Action":"dynamodb:PutItem","Resource":"arn:aws:dynamodb:*:*:table/carts"}}`)
+	if got := Evaluate([]*Policy{allowP, denyP}, "dynamodb:PutItem", cartsARN); got != DecisionExplicitDeny {
+		t.Errorf("PutItem: %v", got)
+	}
+	if got := Evaluate([]*Policy{allowP, denyP}, "dynamodb:GetItem", cartsARN); got != DecisionAllow {
+		t.Errorf("GetItem: %v", got)
+	}
+	grants := AllowedDynamoDB([]*Policy{allowP, denyP})
+	for _, g := range grants {
+		if g.Action == "dynamodb:PutItem" {
+			// The Deny covers only one table; the grant on "*" remains.
+			return
+		}
+	}
+	t.Error("PutItem on * was dropped by a Deny on one table")
+}
+
 func TestCheckCleanInventory(t *testing.T) {
 	t.Parallel()
 	gen, err := GeneratePolicy([]TableGrant{{TableARN: cartsARN, Access: AccessReadWrite, Indexes: true, Streams: true}})
@@ -520,6 +540,7 @@ func TestAWSManagedPoliciesOnNodeRole(t *testing.T) {
 		"ReadOnlyAccess":                     {"arn:aws:iam::aws:policy/ReadOnlyAccess", true},
 		"PowerUserAccess (NotAction)":        {"arn:aws:iam::aws:policy/PowerUserAccess", true},
 		"AdministratorAccess":                {"arn:aws-us-gov:iam::aws:policy/AdministratorAccess", true},
+		"service-role path, stream reads":    {"arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole", true},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
