@@ -55,11 +55,3 @@ func (a ARN) segments() [5]string {
 }
 
 func hasGlob(s string) bool { return strings.ContainsAny(s, "*?") }
-
-// partitionOf returns the partition of an ARN, or "aws".
-func partitionOf(s string) string {
-	if a, err := ParseARN(s); err == nil && !hasGlob(a.Partition) {
-		return a.Partition
-	}
-	return "aws"
-}
