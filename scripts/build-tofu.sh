@@ -10,6 +10,12 @@ if [ -x "$out" ] && TF_CLI_CONFIG_FILE=/dev/null "$out" version -json 2>/dev/nul
   exit 0
 fi
 mkdir -p "$root/bin"
+# A build outside the work tree survives fresh clones of the repo (CI).
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-podidentity/tofu-${TOFU_VERSION}"
+if [ -x "$cache" ] && TF_CLI_CONFIG_FILE=/dev/null "$cache" version -json 2>/dev/null | grep -q "\"terraform_version\": \"${TOFU_VERSION#v}\""; then
+  cp "$cache" "$out"
+  exit 0
+fi
 export GOTOOLCHAIN=local GOFLAGS=-mod=mod
 echo "building OpenTofu ${TOFU_VERSION} into bin/tofu (once; a few minutes)..." >&2
 dir="$(go mod download -json "github.com/opentofu/opentofu@${TOFU_VERSION}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
@@ -20,4 +26,5 @@ cp -r "$dir"/. "$tmp"/
 chmod -R u+w "$tmp"
 (cd "$tmp" && go build -trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$out.tmp" ./cmd/tofu)
 mv "$out.tmp" "$out"
+mkdir -p "$(dirname "$cache")" && cp "$out" "$cache" || true
 TF_CLI_CONFIG_FILE=/dev/null "$out" version | head -n1 >&2
