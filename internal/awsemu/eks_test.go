@@ -163,6 +163,12 @@ func TestEKSClusterReads(t *testing.T) {
 			if !errors.As(err, &rnf) || httpStatus(err) != 404 {
 				t.Fatalf("want ResourceNotFoundException 404, got %v", err)
 			}
+			if aws.ToString(rnf.ClusterName) == "" {
+				t.Fatal("clusterName missing from the error")
+			}
+			if name == "DescribeNodegroup" && aws.ToString(rnf.NodegroupName) != "nope" {
+				t.Fatalf("nodegroupName %v", rnf.NodegroupName)
+			}
 		})
 	}
 }

@@ -374,7 +374,16 @@ func (c *call) fail(code string, status int, msg string) {
 		c.out, _ = json.Marshal(body)
 		c.hdr.Set("Content-Type", "application/x-amz-json-1.0")
 	default: // eks, eks-auth: REST-JSON
-		c.out, _ = json.Marshal(map[string]string{"message": msg})
+		body := map[string]string{"message": msg}
+		if c.service == "eks" {
+			// EKS error shapes carry the resource names from the path.
+			for param, field := range map[string]string{"name": "clusterName", "ng": "nodegroupName", "fp": "fargateProfileName", "addon": "addonName"} {
+				if v := c.params[param]; v != "" {
+					body[field] = v
+				}
+			}
+		}
+		c.out, _ = json.Marshal(body)
 		c.hdr.Set("Content-Type", "application/json")
 		c.hdr["x-amzn-ErrorType"] = []string{code} // AWS's exact spelling
 	}
