@@ -128,13 +128,16 @@ func (r *planResource) deleted() bool {
 
 // planRelevantAttributes lists, per resource type, the attributes the checker
 // reads. Everything else is dropped while decoding.
+//
+// aws_iam_role_policies_exclusive is not listed: it only names inline
+// policies, which the plan has as aws_iam_role_policy resources, and grants
+// nothing itself.
 var planRelevantAttributes = map[string][]string{
 	"aws_iam_role":                              {"arn", "assume_role_policy", "id", "inline_policy", "managed_policy_arns", "name"},
 	"aws_iam_role_policy":                       {"name", "policy", "role"},
 	"aws_iam_role_policy_attachment":            {"policy_arn", "role"},
 	"aws_iam_policy":                            {"arn", "id", "name", "policy"},
 	"aws_iam_policy_attachment":                 {"policy_arn", "roles"},
-	"aws_iam_role_policies_exclusive":           {"policy_names", "role_name"},
 	"aws_iam_role_policy_attachments_exclusive": {"policy_arns", "role_name"},
 	"aws_eks_node_group":                        {"cluster_name", "launch_template", "node_group_name", "node_role_arn"},
 	"aws_eks_cluster":                           {"compute_config", "name"},

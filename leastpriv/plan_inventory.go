@@ -346,7 +346,10 @@ func (b *planInventoryBuilder) imds(res *planResource, role RoleRef) *NodeGroupI
 		return out
 	}
 	hop := []any{"metadata_options", 0, "http_put_response_hop_limit"}
-	if planUnknownAt(lt.Unknown, hop) {
+	if planUnknownAt(lt.Unknown, hop) && b.r.configExpr(lt, hop) == nil {
+		// Optional and computed, and not set in the configuration: unset
+		// (AWS's default applies).
+	} else if planUnknownAt(lt.Unknown, hop) {
 		v := b.r.attr(lt, hop, 0)
 		if n, ok := v.raw.(float64); ok {
 			h := int(n)

@@ -2,6 +2,8 @@ package leastpriv
 
 import (
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -347,27 +349,45 @@ func TestReadPlanCarts(t *testing.T) {
 
 func TestReadPlanIMDS(t *testing.T) {
 	t.Parallel()
-	inv, err := ReadPlanFile(filepath.Join("testdata", "plans", "launch_template_imds", "plan.json"))
-	if err != nil {
-		t.Fatal(err)
+	tests := map[string]map[string]string{
+		"launch_template_imds": {
+			"aws_eks_node_group.open":   "aws_launch_template.hop2 hop=2",
+			"aws_eks_node_group.locked": "aws_launch_template.hop1 hop=1",
+			"aws_eks_node_group.noimds": "aws_launch_template.disabled hop=2 disabled",
+		},
+		"imds_defaults": {
+			"aws_eks_node_group.nolt":  " unset",
+			"aws_eks_node_group.unset": "aws_launch_template.tokens_only unset",
+		},
 	}
-	got := map[string]string{}
-	for _, m := range inv.NodeGroupIMDS {
-		hop := "unset"
-		if m.HopLimit != nil {
-			hop = strings.Repeat("I", *m.HopLimit)
-		}
-		got[m.Address] = m.LaunchTemplateAddress + " " + hop + map[bool]string{true: " disabled", false: ""}[m.HTTPEndpointDisabled]
-	}
-	want := map[string]string{
-		"aws_eks_node_group.open":   "aws_launch_template.hop2 II",
-		"aws_eks_node_group.locked": "aws_launch_template.hop1 I",
-		"aws_eks_node_group.noimds": "aws_launch_template.disabled II disabled",
-	}
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("%s = %q, want %q", k, got[k], v)
-		}
+	for scenario, want := range tests {
+		t.Run(scenario, func(t *testing.T) {
+			t.Parallel()
+			inv, err := ReadPlanFile(filepath.Join("testdata", "plans", scenario, "plan.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, m := range inv.NodeGroupIMDS {
+				s := m.LaunchTemplateAddress + " unset"
+				if m.HopLimit != nil {
+					s = fmt.Sprintf("%s hop=%d", m.LaunchTemplateAddress, *m.HopLimit)
+				}
+				if m.HopLimitUnknown {
+					s += " unknown"
+				}
+				if m.HTTPEndpointDisabled {
+					s += " disabled"
+				}
+				if m.Role.Address != "aws_iam_role.node" {
+					t.Errorf("%s: role = %+v", m.Address, m.Role)
+				}
+				got[m.Address] = s
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("IMDS = %q, want %q", got, want)
+			}
+		})
 	}
 }
 
