@@ -8,16 +8,20 @@
 # then planned with its defaults, so that its plan has a prior state.
 #
 # Usage: scripts/fixtures.sh [scenario...]
-# Environment: TOFU (default: tofu on PATH, else /work/cache/tofu).
+# Environment: TOFU (default: tofu on PATH, else bin/tofu from `make tofu`,
+# else /work/cache/tofu).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 plans="$root/leastpriv/testdata/plans"
 export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 
-TOFU=${TOFU:-$(command -v tofu || echo /work/cache/tofu)}
+if [ -z "${TOFU:-}" ]; then
+	TOFU=$(command -v tofu || true)
+	[ -n "$TOFU" ] || { [ -x "$root/bin/tofu" ] && TOFU="$root/bin/tofu"; } || TOFU=/work/cache/tofu
+fi
 if [ ! -x "$TOFU" ]; then
-	echo "fixtures.sh: tofu not found (set TOFU=/path/to/tofu)" >&2
+	echo "fixtures.sh: tofu not found (run make tofu, or set TOFU=/path/to/tofu)" >&2
 	exit 2
 fi
 
