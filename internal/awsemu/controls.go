@@ -165,3 +165,16 @@ func (s *Server) SetIAMPropagationDelay(d time.Duration) {
 	defer s.mu.Unlock()
 	s.ctl.propDelay = d
 }
+
+// SetClock replaces the clock used for timestamps, throttling and the IAM
+// propagation delay (nil restores time.Now). SetLatency still sleeps for
+// real. now is called with the server's lock held: it must not call back
+// into the Server.
+func (s *Server) SetClock(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
+}

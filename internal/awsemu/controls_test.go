@@ -395,3 +395,21 @@ func TestConcurrentClients(t *testing.T) {
 		ids[r.RoleID] = true
 	}
 }
+
+func TestSetClock(t *testing.T) {
+	t.Parallel()
+	c := newClients(t, nil)
+	fixed := time.Date(2030, 6, 1, 12, 0, 0, 0, time.UTC)
+	c.srv.SetClock(func() time.Time { return fixed })
+	out, err := c.iam.CreateRole(ctx(t), &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(podTrust)})
+	must(t, err)
+	if !out.Role.CreateDate.Equal(fixed) || !c.srv.RequestLog()[0].Time.Equal(fixed) {
+		t.Fatalf("CreateDate %v", out.Role.CreateDate)
+	}
+	c.srv.Reset()
+	out, err = c.iam.CreateRole(ctx(t), &iam.CreateRoleInput{RoleName: aws.String("r"), AssumeRolePolicyDocument: aws.String(podTrust)})
+	must(t, err)
+	if time.Since(*out.Role.CreateDate) > time.Minute {
+		t.Fatalf("Reset must restore the real clock: %v", out.Role.CreateDate)
+	}
+}

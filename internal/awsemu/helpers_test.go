@@ -152,9 +152,7 @@ type fakeClock struct {
 
 func useFakeClock(srv *Server) *fakeClock {
 	fc := &fakeClock{srv: srv, t: time.Now()}
-	srv.mu.Lock()
-	defer srv.mu.Unlock()
-	srv.now = func() time.Time { return fc.t } // read under srv.mu only
+	srv.SetClock(func() time.Time { return fc.t }) // called under srv.mu only
 	return fc
 }
 

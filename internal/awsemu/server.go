@@ -123,8 +123,9 @@ func (s *Server) Region() string { return s.seed.Region }
 // Partition is the seeded partition ("aws").
 func (s *Server) Partition() string { return s.seed.Partition }
 
-// Reset puts the state back to the seed, turns all controls off and clears
-// the log and counters.
+// Reset puts the state back to the seed, turns all controls off (faults,
+// throttle, latency, propagation delay, clock) and clears the log and
+// counters.
 func (s *Server) Reset() {
 	st, err := newState(s.seed)
 	if err != nil {
@@ -134,6 +135,7 @@ func (s *Server) Reset() {
 	defer s.mu.Unlock()
 	s.st = st
 	s.ctl.reset()
+	s.now = time.Now
 }
 
 // Dump returns a deep, JSON-serialisable copy of the whole state.
