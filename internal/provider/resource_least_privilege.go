@@ -471,13 +471,11 @@ func (r *leastPrivilegeResource) Delete(ctx context.Context, req resource.Delete
 func (r *leastPrivilegeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	var cluster, assocID string
 	if req.ID != "" {
-		parts := strings.Split(req.ID, ",")
-		if len(parts) != 2 || parts[0] == "" || parts[1] == "" {
-			resp.Diagnostics.AddError("Invalid Import ID",
-				fmt.Sprintf("The import ID %q is not CLUSTER,ASSOCIATION_ID. Use the cluster name and the association ID separated by a comma, for example `terraform import podidentity_least_privilege.carts eks-workshop,a-1a2b3c4d5e6f7g8h9` (`aws eks list-pod-identity-associations --cluster-name CLUSTER` lists the IDs).", req.ID))
+		var err error
+		if cluster, assocID, err = parseImportID(req.ID); err != nil {
+			resp.Diagnostics.AddError("Invalid Import ID", "The "+err.Error())
 			return
 		}
-		cluster, assocID = parts[0], parts[1]
 	} else {
 		var id identityModel
 		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
@@ -492,6 +490,17 @@ func (r *leastPrivilegeResource) ImportState(ctx context.Context, req resource.I
 	if resp.Identity != nil {
 		resp.Diagnostics.Append(resp.Identity.Set(ctx, identityModel{ClusterName: types.StringValue(cluster), AssociationID: types.StringValue(assocID)})...)
 	}
+}
+
+// parseImportID splits CLUSTER,ASSOCIATION_ID.
+func parseImportID(id string) (cluster, associationID string, err error) {
+	parts := strings.Split(id, ",")
+	if len(parts) != 2 || strings.TrimSpace(parts[0]) != parts[0] || strings.TrimSpace(parts[1]) != parts[1] || parts[0] == "" || parts[1] == "" {
+		return "", "", fmt.Errorf("import ID %q is not CLUSTER,ASSOCIATION_ID. Use the cluster name and the association ID separated by a comma, "+
+			"for example `terraform import podidentity_least_privilege.carts eks-workshop,a-1a2b3c4d5e6f7g8h9` "+
+			"(`aws eks list-pod-identity-associations --cluster-name CLUSTER` lists the IDs).", id)
+	}
+	return parts[0], parts[1], nil
 }
 
 func (r *leastPrivilegeResource) requireClient(diags *diag.Diagnostics) bool {
