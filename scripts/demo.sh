@@ -44,7 +44,7 @@ provider_installation {
 RC
 export TF_CLI_CONFIG_FILE="$tmp/tofu.rc" TF_IN_AUTOMATION=1
 table_arn="arn:aws:dynamodb:us-west-2:123456789012:table/Items"
-tf() { "$bin/tofu" "$@" -no-color 2>&1 | grep -v -e 'Provider development overrides are in effect' -e 'The following provider development overrides' -e '^ - eks-podidentity' -e 'The behavior may therefore not match' -e 'applying changes may cause the state' -e 'from a released version' -e '^│ *$' -e '^╵$' -e '^╷$' -e 'Warning: Provider development overrides' -e '^configuration:$' -e '^releases\.$'; return "${PIPESTATUS[0]}"; }
+tf() { "$bin/tofu" "$@" -no-color 2>&1 | grep -v -e 'Provider development overrides are in effect' -e 'The following provider development overrides' -e '^ - eks-podidentity' -e 'The behavior may therefore not match' -e 'applying changes may cause the state' -e 'from a released version' -e '^│ *$' -e '^╵$' -e '^╷$' -e 'Warning: Provider development overrides' -e '^configuration:$' -e '^releases\.$' | cat -s; return "${PIPESTATUS[0]}"; }
 
 say "1. The quick fix, made with the AWS provider: DynamoDB on the node role"
 echo "A reviewer runs podidentity-check on the plan (a real tofu plan of leastpriv/testdata/plans/root_inline_policy):"
