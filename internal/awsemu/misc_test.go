@@ -3,6 +3,7 @@ package awsemu
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -66,5 +67,26 @@ func TestMiscOperations(t *testing.T) {
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { t.Parallel(); fn(t) })
+	}
+}
+
+func TestHandlerPanicBecomes500(t *testing.T) {
+	t.Parallel()
+	srv, err := New(nil)
+	must(t, err)
+	c := &call{s: srv, r: httptest.NewRequest("POST", "/", nil), service: "iam", op: "GetRole", hdr: http.Header{}, reqID: "req-1"}
+	srv.serveLocked(c, func(*call) { panic("boom") }, true, nil, "iam")
+	if c.status != 500 || c.errCode != "ServiceFailure" || !strings.Contains(string(c.out), "boom") {
+		t.Fatalf("status %d code %s body %s", c.status, c.errCode, c.out)
+	}
+	done := make(chan struct{})
+	go func() { srv.CallCounts(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("server lock still held after a panic")
+	}
+	if l := srv.RequestLog(); len(l) != 1 || l[0].Status != 500 {
+		t.Fatalf("log %+v", l)
 	}
 }

@@ -161,10 +161,44 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	s.serveLocked(c, h, signed, authErr, service)
+
+	for k, v := range c.hdr {
+		w.Header()[k] = v
+	}
+	w.Header()["x-amzn-RequestId"] = []string{c.reqID}
+	if c.service == "dynamodb" {
+		// DynamoDB sends a CRC32 of the body; the SDK verifies it when present.
+		w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(c.out)), 10))
+	}
+	w.Header().Set("Content-Length", fmt.Sprint(len(c.out)))
+	w.WriteHeader(c.status)
+	_, _ = w.Write(c.out)
+}
+
+// serveLocked runs controls and the handler under the server lock. A
+// panicking handler becomes the service's 500 internal error instead of a
+// dead lock.
+func (s *Server) serveLocked(c *call, h handlerFunc, signed bool, authErr error, service string) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	c.st = s.st
 	c.now = s.now()
 	s.ctl.counts[c.service+":"+c.op]++
+	defer func() {
+		if p := recover(); p != nil {
+			c.hdr = http.Header{}
+			c.fault(Fault{Message: fmt.Sprintf("awsemu internal error: %v", p)})
+		}
+		if c.status == 0 {
+			c.status = 200
+		}
+		s.ctl.seq++
+		s.ctl.log = append(s.ctl.log, LogEntry{
+			Seq: s.ctl.seq, Time: c.now, Service: c.service, Operation: c.op,
+			Status: c.status, ErrorCode: c.errCode, Resource: c.resource,
+		})
+	}()
 	switch {
 	case !signed:
 		if c.service == "iam" || c.service == "sts" {
@@ -189,27 +223,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			h(c)
 		}
 	}
-	if c.status == 0 {
-		c.status = 200
-	}
-	s.ctl.seq++
-	s.ctl.log = append(s.ctl.log, LogEntry{
-		Seq: s.ctl.seq, Time: c.now, Service: c.service, Operation: c.op,
-		Status: c.status, ErrorCode: c.errCode, Resource: c.resource,
-	})
-	s.mu.Unlock()
-
-	for k, v := range c.hdr {
-		w.Header()[k] = v
-	}
-	w.Header()["x-amzn-RequestId"] = []string{c.reqID}
-	if c.service == "dynamodb" {
-		// DynamoDB sends a CRC32 of the body; the SDK verifies it when present.
-		w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(c.out)), 10))
-	}
-	w.Header().Set("Content-Length", fmt.Sprint(len(c.out)))
-	w.WriteHeader(c.status)
-	_, _ = w.Write(c.out)
 }
 
 func knownService(s string) bool {
