@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // Summary counts the findings of a review.
@@ -153,6 +154,7 @@ func (r *PlanReview) WriteJSON(w io.Writer) error {
 		Summary  Summary       `json:"summary"`
 	}{Findings: []jsonFinding{}, Summary: r.Summary()}
 	for _, f := range r.sortedFindings() {
+		//nolint:staticcheck // S1016: listed field by field so that Finding can grow.
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule, Severity: f.Severity, Address: f.Address, Message: f.Message,
 			Remediation: f.Remediation, Role: f.Role, Evidence: f.Evidence,
@@ -310,7 +312,7 @@ func sarifRuleOf(rule Rule) sarifRule {
 func sarifRuleName(name string) string {
 	var b strings.Builder
 	for _, w := range strings.FieldsFunc(name, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}) {
 		b.WriteString(strings.ToUpper(w[:1]) + w[1:])
 	}

@@ -77,7 +77,7 @@ func planResourceBase(res *planResource) string {
 
 func (r *planResolver) indexConfig(path string, m *tfjson.ConfigModule) {
 	for _, cr := range m.Resources {
-		key := string(cr.Type) + "." + cr.Name
+		key := cr.Type + "." + cr.Name
 		if cr.Mode == tfjson.DataResourceMode {
 			key = "data." + key
 		}

@@ -92,7 +92,7 @@ func tablePolicy(table string) string {
 // resources returns the resources of a unit.
 func (u unit) resources() []*resource {
 	var rs []*resource
-	add := func(typ, name string, index any, values map[string]any, unknown ...string) *resource {
+	add := func(typ, name string, index any, values map[string]any, unknown ...string) {
 		addr := u.module + "." + typ + "." + name
 		mode := "managed"
 		if strings.HasPrefix(typ, "data.") {
@@ -120,7 +120,6 @@ func (u unit) resources() []*resource {
 			}
 		}
 		rs = append(rs, r)
-		return r
 	}
 	if u.node {
 		name := fmt.Sprintf("ng-%04d", u.n)
@@ -147,17 +146,18 @@ func (u unit) resources() []*resource {
 			"metadata_options": []any{map[string]any{"http_endpoint": "enabled", "http_put_response_hop_limit": hop, "http_tokens": "required", "http_protocol_ipv6": "disabled", "instance_metadata_tags": "disabled"}},
 			"user_data":        strings.Repeat("IyEvYmluL2Jhc2gKc2V0IC1leAovZXRjL2Vrcy9ib290c3RyYXAuc2gK", 4),
 		}, "id", "arn", "latest_version")
+		ltRef := map[string]any{"id": fmt.Sprintf("lt-%017d", u.n), "name": name, "version": "1"}
 		add("aws_eks_node_group", "this", nil, map[string]any{
 			"cluster_name": "prod", "node_group_name": name, "node_role_arn": "arn:aws:iam::" + account + ":role/" + role,
 			"arn": "arn:aws:eks:us-west-2:" + account + ":nodegroup/prod/" + name, "id": "prod:" + name,
 			"subnet_ids":     []any{"subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002", "subnet-0a1b2c3d4e5f60003"},
 			"instance_types": []any{"m6i.large", "m6a.large"}, "tags": tags(team, name), "labels": map[string]any{"pool": name},
-			"launch_template": []any{map[string]any{"id": fmt.Sprintf("lt-%017d", u.n), "name": name, "version": "1"}},
+			"launch_template": []any{ltRef},
 			"scaling_config":  []any{map[string]any{"desired_size": 3, "max_size": 10, "min_size": 3}},
 		}, "arn", "id", "node_role_arn")
 		if !u.noop {
 			rs[len(rs)-1].unknown["launch_template"] = []any{map[string]any{"id": true}}
-			delete(rs[len(rs)-1].Values["launch_template"].([]any)[0].(map[string]any), "id")
+			delete(ltRef, "id")
 		}
 		add("aws_iam_instance_profile", "this", nil, map[string]any{
 			"name": role, "role": role, "arn": "arn:aws:iam::" + account + ":instance-profile/" + role, "id": role, "path": "/",

@@ -156,7 +156,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	path := positional[0]
 	name := path
-	var in io.Reader = stdin
+	in := stdin
 	if path == "-" {
 		name = "stdin"
 	} else {
