@@ -205,3 +205,50 @@ func TestAccLeastPrivilege_apiErrors(t *testing.T) {
 		},
 	})
 }
+
+// TestAccLeastPrivilege_unknownAtPlan takes the table ARN from another
+// resource, so it is unknown at plan: the policy is shown as known after
+// apply, and the API checks run at apply before any write.
+func TestAccLeastPrivilege_unknownAtPlan(t *testing.T) {
+	t.Parallel()
+	env := lpAccTest(t, nil)
+	env.SkipUnlessEmulator(t)
+	cfg := func(table string) string {
+		return env.ProviderConfig() + fmt.Sprintf(`
+resource "terraform_data" "table" {
+  input = %q
+}
+
+resource "podidentity_least_privilege" "test" {
+  cluster_name    = %q
+  namespace       = "carts"
+  service_account = "carts"
+  dynamodb_tables = [{ arn = terraform_data.table.output }]
+}
+`, table, env.ClusterName)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             lpCheckDestroyed(env, env.ClusterName+"-carts-carts"),
+		Steps: []resource.TestStep{
+			{
+				// Another account's table fails at apply, before CreateRole.
+				Config:      cfg("arn:aws:dynamodb:us-west-2:210987654321:table/Items"),
+				ExpectError: lpErr(`DynamoDB Table in Another Account`),
+			},
+			{
+				PreConfig: func() {
+					if n := env.Emu.CallCount("iam", "CreateRole"); n != 0 {
+						t.Errorf("CreateRole called %d times although the checks failed", n)
+					}
+				},
+				Config: cfg(env.TableARN),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(lpRes, tfjsonpath.New("policy_json")),
+				}},
+				Check: lpCheckRemotePolicy(env, env.ClusterName+"-carts-carts", "dynamodb:GetItem"),
+			},
+			{Config: cfg(env.TableARN), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
