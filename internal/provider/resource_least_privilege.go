@@ -210,7 +210,7 @@ func (r *leastPrivilegeResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Optional: true,
 				Computed: true,
 				MarkdownDescription: "The name of the role to create. Defaults to `CLUSTER-NAMESPACE-SERVICEACCOUNT` (shortened with a hash beyond 64 characters); the default is kept when the namespace or service account changes later. " +
-					"Changing it replaces the resource. With `existing_role_name`, it is that name." + roleOnly,
+					"Changing it replaces the resource. Not allowed with `existing_role_name`, whose value it then takes.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 				Validators:    []validator.String{roleNameValidator()},
 			},
@@ -248,7 +248,12 @@ func (r *leastPrivilegeResource) Schema(ctx context.Context, _ resource.SchemaRe
 					"The pods then get the target role's credentials; its trust policy must admit this role.",
 				Validators: []validator.String{stringvalidator.RegexMatches(arnRolePattern, "must be the ARN of an IAM role")},
 			},
-			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
+				Create: true, Update: true, Delete: true,
+				CreateDescription: "How long a create may take, as a duration such as `10m`. Defaults to `5m`. It also bounds the retries while a new role propagates in IAM (at most two minutes).",
+				UpdateDescription: "How long an update may take, as a duration such as `10m`. Defaults to `5m`.",
+				DeleteDescription: "How long a destroy may take, as a duration such as `10m`. Defaults to `5m`.",
+			}),
 			"trust_policy_json": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The role's trust policy, as JSON. For a role the resource creates it is computed at plan time; with `existing_role_name` it is the existing role's.",
