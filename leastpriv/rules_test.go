@@ -43,9 +43,9 @@ func inline(addr string, role RoleRef, doc Document) *InlinePolicy {
 func byAddr(a string) RoleRef { return RoleRef{Address: a} }
 
 type wantFinding struct {
-	rule, address, role string
-	contains            []string
-	evidence            []string
+	address, role string
+	contains      []string
+	evidence      []string
 }
 
 func runRuleTests(t *testing.T, rule string, tests map[string]struct {

@@ -210,16 +210,16 @@ func WildcardResourceActionsWarning(actions []string) *ValidationError {
 // (at most 253 characters, dot-separated labels).
 func ValidateKubernetesName(field, name string) error {
 	label := strings.Contains(strings.ToLower(field), "namespace")
-	what, max := "DNS-1123 subdomain", 253
+	what, maxLen := "DNS-1123 subdomain", 253
 	if label {
-		what, max = "DNS-1123 label", 63
+		what, maxLen = "DNS-1123 label", 63
 	}
 	summary := "Invalid Kubernetes Name"
 	if name == "" {
 		return &ValidationError{Summary: summary, Detail: fmt.Sprintf("%s is empty; it must be a %s.", field, what)}
 	}
-	if len(name) > max {
-		return &ValidationError{Summary: summary, Detail: fmt.Sprintf("%s %q is %d characters long; a %s has at most %d.", field, name, len(name), what, max)}
+	if len(name) > maxLen {
+		return &ValidationError{Summary: summary, Detail: fmt.Sprintf("%s %q is %d characters long; a %s has at most %d.", field, name, len(name), what, maxLen)}
 	}
 	parts := []string{name}
 	if !label {
