@@ -570,7 +570,7 @@ func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivileg
 		}
 		out.AssociationID = types.StringNull()
 		out.AssociationARN = types.StringNull()
-		out.ID = types.StringValue(cluster + ",")
+		out.ID = types.StringNull()
 		if !putPolicy {
 			out.PolicyJSON = types.StringNull()
 		}

@@ -3,9 +3,11 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/eks"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -166,6 +168,32 @@ func TestAccLeastPrivilege_brownfield(t *testing.T) {
 				Check: lpCheckRemotePolicy(env, "app", "dynamodb:PutItem"),
 			},
 			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{
+				// Tags go to the association only: the role is not ours.
+				Config: strings.Replace(cfg, `team = "carts"`, `team = "checkout"`, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionUpdate),
+				}},
+				Check: func(s *terraform.State) error {
+					out, err := env.EKS().DescribePodIdentityAssociation(ctx, &eks.DescribePodIdentityAssociationInput{
+						ClusterName: aws.String(env.ClusterName), AssociationId: aws.String(s.RootModule().Resources[lpRes].Primary.Attributes["association_id"]),
+					})
+					if err != nil {
+						return err
+					}
+					if out.Association.Tags["team"] != "checkout" {
+						return fmt.Errorf("association tags %v", out.Association.Tags)
+					}
+					role, err := env.IAM().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("app")})
+					if err != nil {
+						return err
+					}
+					if len(role.Role.Tags) != 0 {
+						return fmt.Errorf("the existing role was tagged: %v", role.Role.Tags)
+					}
+					return nil
+				},
+			},
 			{
 				ResourceName: lpRes, ImportState: true, ImportStateVerify: true,
 				ImportStateIdFunc: func(s *terraform.State) (string, error) {

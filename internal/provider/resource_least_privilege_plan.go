@@ -223,6 +223,9 @@ func (r *leastPrivilegeResource) planComputed(ctx context.Context, plan, config 
 		if diags.HasError() {
 			return false
 		}
+	} else if brownfield {
+		// Not re-read: the existing role's trust is what Read found.
+		plan.TrustPolicyJSON = state.TrustPolicyJSON
 	}
 
 	// Trust policy of a role the resource creates.
@@ -279,9 +282,17 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state *leas
 		plan.ClusterARN = types.StringValue(aws.ToString(facts.cluster.Arn))
 	}
 
-	// Another association for this namespace/service account.
+	// Another association for this namespace/service account. One that
+	// already points at this resource's role (left by an interrupted apply,
+	// or by a role deleted outside Terraform) is adopted at create.
 	if existing, ok := facts.associations[ns+"/"+sa]; ok {
 		ours := state != nil && aws.ToString(existing.AssociationId) == state.AssociationID.ValueString()
+		if !ours && !plan.RoleName.IsUnknown() {
+			a, err := findPodIdentityAssociationByTwoPartKey(ctx, c.EKS, cluster, aws.ToString(existing.AssociationId))
+			if err == nil && roleKey(aws.ToString(a.RoleArn)) == roleKey(fmt.Sprintf("arn:%s:iam::%s:role/%s", c.Partition, c.AccountID, plan.RoleName.ValueString())) {
+				ours = true
+			}
+		}
 		if !ours {
 			id := aws.ToString(existing.AssociationId)
 			diags.AddError("Service Account Already Has a Pod Identity Association",

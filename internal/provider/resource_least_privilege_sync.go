@@ -419,6 +419,9 @@ func (r *leastPrivilegeResource) update(ctx context.Context, plan, state *leastP
 	if out.ClusterARN.IsUnknown() {
 		out.ClusterARN = state.ClusterARN
 	}
+	if out.TrustPolicyJSON.IsUnknown() {
+		out.TrustPolicyJSON = cur.TrustPolicyJSON
+	}
 	return &out, diags
 }
 
