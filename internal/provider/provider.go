@@ -280,5 +280,9 @@ func (p *podIdentityProvider) DataSources(context.Context) []func() datasource.D
 }
 
 func (p *podIdentityProvider) Functions(context.Context) []func() function.Function {
-	return nil
+	return []func() function.Function{
+		NewDefaultRoleNameFunction,
+		NewDynamoDBPolicyFunction,
+		NewTrustPolicyFunction,
+	}
 }
