@@ -1,9 +1,6 @@
 package leastpriv
 
-import (
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // planNodeAccessEntryTypes are the access entry types that make the principal
 // a node role.
@@ -346,22 +343,18 @@ func (b *planInventoryBuilder) imds(res *planResource, role RoleRef) *NodeGroupI
 		return out
 	}
 	hop := []any{"metadata_options", 0, "http_put_response_hop_limit"}
-	if planUnknownAt(lt.Unknown, hop) && b.r.configExpr(lt, hop) == nil {
-		// Optional and computed, and not set in the configuration: unset
-		// (AWS's default applies).
-	} else if planUnknownAt(lt.Unknown, hop) {
-		v := b.r.attr(lt, hop, 0)
-		if n, ok := v.raw.(float64); ok {
+	switch {
+	case !planUnknownAt(lt.Unknown, hop):
+		if n, ok := planLookup(lt.Values, hop).(float64); ok {
 			h := int(n)
 			out.HopLimit = &h
-		} else if n, err := strconv.Atoi(v.val.Value); err == nil && !v.val.Unknown {
-			out.HopLimit = &n
-		} else {
-			out.HopLimitUnknown = true
 		}
-	} else if n, ok := planLookup(lt.Values, hop).(float64); ok {
-		h := int(n)
-		out.HopLimit = &h
+	case b.r.configExpr(lt, hop) == nil:
+		// Optional and computed, and not set in the configuration: unset
+		// (AWS's default applies).
+	default:
+		// Set from something unknown until apply.
+		out.HopLimitUnknown = true
 	}
 	ep := b.r.attr(lt, []any{"metadata_options", 0, "http_endpoint"}, 0).val
 	out.HTTPEndpointDisabled = !ep.Unknown && ep.Value == "disabled"

@@ -356,8 +356,9 @@ func TestReadPlanIMDS(t *testing.T) {
 			"aws_eks_node_group.noimds": "aws_launch_template.disabled hop=2 disabled",
 		},
 		"imds_defaults": {
-			"aws_eks_node_group.nolt":  " unset",
-			"aws_eks_node_group.unset": "aws_launch_template.tokens_only unset",
+			"aws_eks_node_group.nolt":     " unset",
+			"aws_eks_node_group.unset":    "aws_launch_template.tokens_only unset",
+			"aws_eks_node_group.computed": "aws_launch_template.computed unset unknown",
 		},
 	}
 	for scenario, want := range tests {
