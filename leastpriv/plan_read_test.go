@@ -167,6 +167,12 @@ func TestReadPlanResolvesRoles(t *testing.T) {
 			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
 			"inline module.grants.aws_iam_role_policy.this -> aws_iam_role.node doc",
 		},
+		"module_instances": {
+			`fact node_group module.pool["general"].aws_eks_node_group.pool -> module.pool["general"].aws_iam_role.this`,
+			`fact node_group module.pool["gpu"].aws_eks_node_group.pool -> module.pool["gpu"].aws_iam_role.this`,
+			`inline aws_iam_role_policy.gpu_dynamodb -> module.pool["gpu"].aws_iam_role.this doc`,
+			`inline module.grant[0].aws_iam_role_policy.this -> module.pool["general"].aws_iam_role.this doc`,
+		},
 		"count_instances": {
 			"fact node_group aws_eks_node_group.pool[0] -> aws_iam_role.node[0]",
 			"fact node_group aws_eks_node_group.pool[1] -> aws_iam_role.node[1]",
