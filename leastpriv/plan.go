@@ -89,16 +89,23 @@ type planData struct {
 	// resource count of a review.
 	changed      map[string]struct{}
 	deletedCount int
-	// priorOnly counts prior_state resources (all types) that have no
-	// resource_changes entry.
-	priorOnly int
+	// priorOnly holds the prior_state resources (all types) that had no
+	// resource_changes entry when they were read.
+	priorOnly map[string]struct{}
 }
 
 // resourceCount is the number of resource instances the plan has after
 // apply: every resource_changes entry that is not only deleted, plus
 // prior_state resources (data sources read during plan) without one.
 func (p *planData) resourceCount() int {
-	return len(p.changed) - p.deletedCount + p.priorOnly
+	n := len(p.changed) - p.deletedCount
+	for a := range p.priorOnly {
+		// terraform writes resource_changes first, but do not rely on it.
+		if _, ok := p.changed[a]; !ok {
+			n++
+		}
+	}
+	return n
 }
 
 // planResource is one resource instance with the attributes the checker
@@ -158,7 +165,7 @@ var planRelevantAttributes = map[string][]string{
 func decodePlan(r io.Reader) (*planData, error) {
 	cr := &planCountingReader{r: bufio.NewReaderSize(r, 256<<10)}
 	dec := json.NewDecoder(cr)
-	p := &planData{prior: map[string]*planResource{}, changed: map[string]struct{}{}}
+	p := &planData{prior: map[string]*planResource{}, changed: map[string]struct{}{}, priorOnly: map[string]struct{}{}}
 	wrap := func(err error) error {
 		if err == nil {
 			return nil
@@ -400,7 +407,7 @@ func (p *planData) decodePriorModule(dec *json.Decoder) error {
 					// already has this resource's planned values.
 					return nil
 				}
-				p.priorOnly++
+				p.priorOnly[pr.Address] = struct{}{}
 				attrs, ok := planRelevantAttributes[pr.Type]
 				if !ok {
 					return nil

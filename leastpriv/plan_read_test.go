@@ -1,6 +1,7 @@
 package leastpriv
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -474,4 +475,59 @@ func FuzzReadPlan(f *testing.F) {
 		}
 		Check(inv, CheckOptions{})
 	})
+}
+
+// TestReadPlanPriorStateOnly drops the no-op entries from resource_changes
+// (as plans made with -target, or by Terraform versions that leave no-op
+// changes out, do) so that the unchanged node role, node group and grant
+// are only in prior_state. Re-encoding also sorts the keys, putting
+// prior_state before resource_changes, unlike terraform: the reader must not
+// depend on the order.
+func TestReadPlanPriorStateOnly(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(filepath.Join("testdata", "plans", "prior_state_noop", "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &plan); err != nil {
+		t.Fatal(err)
+	}
+	var changes []map[string]any
+	if err := json.Unmarshal(plan["resource_changes"], &changes); err != nil {
+		t.Fatal(err)
+	}
+	var kept []map[string]any
+	for _, rc := range changes {
+		if fmt.Sprint(rc["change"].(map[string]any)["actions"]) != "[no-op]" {
+			kept = append(kept, rc)
+		}
+	}
+	if len(kept) != 1 {
+		t.Fatalf("kept %d changes, want only the table's update", len(kept))
+	}
+	plan["resource_changes"], _ = json.Marshal(kept)
+	trimmed, _ := json.Marshal(plan)
+
+	review, err := ReviewPlan(strings.NewReader(string(trimmed)), CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(review.Findings) != 1 || review.Findings[0].Rule != RuleNodeRoleDataGrant || review.Findings[0].Address != "aws_iam_role_policy.node_dynamodb" {
+		t.Errorf("findings = %v", review.Findings)
+	}
+	if review.Resources != 5 {
+		t.Errorf("resources = %d, want 5", review.Resources)
+	}
+	inv, err := ReadPlan(strings.NewReader(string(trimmed)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+		"inline aws_iam_role_policy.node_dynamodb -> aws_iam_role.node doc",
+	}
+	if got := planEdges(inv); !slices.Equal(got, want) {
+		t.Errorf("edges = %q, want %q", got, want)
+	}
 }
