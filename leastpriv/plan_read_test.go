@@ -443,7 +443,7 @@ func TestReviewPlanSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A role, three launch templates and three node groups.
-	if s := review.Summary(); s != (Summary{Errors: 0, Warnings: 1, Resources: 7}) {
+	if s := review.Summary(); s != (PlanSummary{Errors: 0, Warnings: 1, Resources: 7}) {
 		t.Errorf("summary = %+v", s)
 	}
 	if review.FailsAt("error") || !review.FailsAt("warning") || review.FailsAt("never") {

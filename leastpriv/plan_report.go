@@ -11,16 +11,16 @@ import (
 	"unicode"
 )
 
-// Summary counts the findings of a review.
-type Summary struct {
+// PlanSummary counts the findings of a review.
+type PlanSummary struct {
 	Errors    int `json:"errors"`
 	Warnings  int `json:"warnings"`
 	Resources int `json:"resources"`
 }
 
 // Summary counts the review's findings by severity.
-func (r *PlanReview) Summary() Summary {
-	s := Summary{Resources: r.Resources}
+func (r *PlanReview) Summary() PlanSummary {
+	s := PlanSummary{Resources: r.Resources}
 	for _, f := range r.Findings {
 		switch f.Severity {
 		case SeverityError:
@@ -151,7 +151,7 @@ type jsonFinding struct {
 func (r *PlanReview) WriteJSON(w io.Writer) error {
 	out := struct {
 		Findings []jsonFinding `json:"findings"`
-		Summary  Summary       `json:"summary"`
+		Summary  PlanSummary   `json:"summary"`
 	}{Findings: []jsonFinding{}, Summary: r.Summary()}
 	for _, f := range r.sortedFindings() {
 		//nolint:staticcheck // S1016: listed field by field so that Finding can grow.
