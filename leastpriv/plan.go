@@ -241,7 +241,7 @@ func decodePlan(r io.Reader) (*planData, error) {
 		default:
 			// planned_values, resource_drift, output_changes, checks,
 			// relevant_attributes...: not needed.
-			if err := planSkipValue(dec, 3); err != nil {
+			if err := planSkipValue(dec, planSkipDepth); err != nil {
 				return nil, wrap(err)
 			}
 		}
@@ -482,6 +482,11 @@ func planDecodeArray(dec *json.Decoder, fn func() error) error {
 	_, err = dec.Token()
 	return err
 }
+
+// planSkipDepth is how deep skipped sections are walked: deep enough that
+// planned_values.root_module.child_modules[i].resources[j] is skipped one
+// resource at a time, so that one big module is never buffered whole.
+const planSkipDepth = 6
 
 // planDiscard consumes a JSON value without keeping it.
 type planDiscard struct{}
