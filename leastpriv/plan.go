@@ -259,15 +259,15 @@ func decodePlan(r io.Reader) (*planData, error) {
 	return p, nil
 }
 
-// planCheckFormatVersion accepts JSON plan format 1.x (and the 0.x formats
-// that preceded it, which have the same shape).
+// planCheckFormatVersion accepts JSON plan format 1.x, the format of
+// Terraform 1.0 and later and of OpenTofu.
 func planCheckFormatVersion(v string) error {
 	major, _, _ := strings.Cut(v, ".")
 	n, err := strconv.Atoi(major)
 	if err != nil {
 		return &PlanError{Offset: -1, Msg: fmt.Sprintf("invalid plan format_version %q", v)}
 	}
-	if n > planFormatMajor {
+	if n != planFormatMajor {
 		return &PlanError{Offset: -1, Msg: fmt.Sprintf("plan format %s is not supported; this tool reads format 1.x from terraform show -json", v)}
 	}
 	return nil

@@ -24,6 +24,11 @@ func TestReadPlanErrors(t *testing.T) {
 			wantErr:    "plan format 2.0 is not supported; this tool reads format 1.x from terraform show -json",
 			wantOffset: -1,
 		},
+		"format 0.2 (Terraform 0.x)": {
+			input:      `{"format_version":"0.2"}`,
+			wantErr:    "plan format 0.2 is not supported; this tool reads format 1.x from terraform show -json",
+			wantOffset: -1,
+		},
 		"invalid format version": {
 			input:      `{"format_version":"banana"}`,
 			wantErr:    `invalid plan format_version "banana"`,
