@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -277,6 +279,133 @@ resource "podidentity_least_privilege" "test" {
 				Check: lpCheckRemotePolicy(env, env.ClusterName+"-carts-carts", "dynamodb:GetItem"),
 			},
 			{Config: cfg(env.TableARN), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
+
+// TestAccLeastPrivilege_unknownProviderConfig configures the provider from
+// a value unknown at plan: the plan cannot call AWS, so the checks run at
+// apply, before any write.
+func TestAccLeastPrivilege_unknownProviderConfig(t *testing.T) {
+	t.Parallel()
+	seed := awsemu.DefaultSeed()
+	seed.IAMRoles = append(seed.IAMRoles, awsemu.SeedRole{Name: "eks-workshop-taken-taken", AssumeRolePolicy: []byte(lpPodsTrust)})
+	env := lpAccTest(t, seed)
+	env.SkipUnlessEmulator(t)
+	provider := env.ProviderConfig()
+	regionLine := fmt.Sprintf("region      = %q", env.Region)
+	if !strings.Contains(provider, regionLine) {
+		t.Fatalf("unexpected provider block:\n%s", provider)
+	}
+	provider = strings.Replace(provider, regionLine, "region      = terraform_data.region.output", 1)
+	cfg := func(sa string) string {
+		return provider + fmt.Sprintf(`
+resource "terraform_data" "region" {
+  input = %q
+}
+
+resource "podidentity_least_privilege" "test" {
+  cluster_name    = %q
+  namespace       = %q
+  service_account = %q
+  dynamodb_tables = [{ arn = %q }]
+}
+`, env.Region, env.ClusterName, sa, sa, env.TableARN)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             lpCheckDestroyed(env, env.ClusterName+"-carts-carts"),
+		Steps: []resource.TestStep{
+			{
+				// The role name is taken: found at apply, before CreateRole.
+				Config: cfg("taken"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// Offline parts are still shown; the rest is known after apply.
+					plancheck.ExpectKnownValue(lpRes, tfjsonpath.New("policy_json"), knownvalue.StringRegexp(regexp.MustCompile(`dynamodb:GetItem`))),
+					plancheck.ExpectUnknownValue(lpRes, tfjsonpath.New("role_arn")),
+					plancheck.ExpectUnknownValue(lpRes, tfjsonpath.New("tags_all")),
+				}},
+				ExpectError: lpErr(`IAM Role Already Exists`),
+			},
+			{
+				PreConfig: func() {
+					if n := env.Emu.CallCount("iam", "CreateRole"); n != 0 {
+						t.Errorf("CreateRole called %d times although the checks failed", n)
+					}
+				},
+				Config: cfg("carts"),
+				Check:  lpCheckRemotePolicy(env, env.ClusterName+"-carts-carts", "dynamodb:GetItem"),
+			},
+		},
+	})
+}
+
+// TestAccLeastPrivilege_defaultTags merges the provider's default_tags
+// under the resource's tags, on the role and on the association.
+func TestAccLeastPrivilege_defaultTags(t *testing.T) {
+	t.Parallel()
+	env := lpAccTest(t, nil)
+	ctx := context.Background()
+	roleName := env.ClusterName + "-carts-carts"
+	cfg := func(defaultEnv string) string {
+		p := strings.Replace(env.ProviderConfig(), "provider \"podidentity\" {\n",
+			fmt.Sprintf("provider \"podidentity\" {\n  default_tags {\n    tags = { env = %q, owner = \"platform\" }\n  }\n", defaultEnv), 1)
+		return p + fmt.Sprintf(`
+resource "podidentity_least_privilege" "test" {
+  cluster_name    = %q
+  namespace       = "carts"
+  service_account = "carts"
+  dynamodb_tables = [{ arn = %q }]
+  tags            = { team = "carts", owner = "carts-team" }
+}
+`, env.ClusterName, env.TableARN)
+	}
+	want := func(envTag string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("tags_all"), knownvalue.MapExact(map[string]knownvalue.Check{
+				"env": knownvalue.StringExact(envTag), "owner": knownvalue.StringExact("carts-team"), "team": knownvalue.StringExact("carts"),
+			})),
+			statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("tags"), knownvalue.MapSizeExact(2)),
+		}
+	}
+	checkAWS := func(envTag string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			role, err := env.IAM().GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(roleName)})
+			if err != nil {
+				return err
+			}
+			got := map[string]string{}
+			for _, tg := range role.Role.Tags {
+				got[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+			}
+			if got["env"] != envTag || got["owner"] != "carts-team" || got["podidentity:owner"] != "eks-workshop/carts/carts" {
+				return fmt.Errorf("role tags %v", got)
+			}
+			out, err := env.EKS().DescribePodIdentityAssociation(ctx, &eks.DescribePodIdentityAssociationInput{
+				ClusterName: aws.String(env.ClusterName), AssociationId: aws.String(s.RootModule().Resources[lpRes].Primary.Attributes["association_id"]),
+			})
+			if err != nil {
+				return err
+			}
+			if out.Association.Tags["env"] != envTag || out.Association.Tags["team"] != "carts" {
+				return fmt.Errorf("association tags %v", out.Association.Tags)
+			}
+			return nil
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             lpCheckDestroyed(env, roleName),
+		Steps: []resource.TestStep{
+			{Config: cfg("test"), ConfigStateChecks: want("test"), Check: checkAWS("test")},
+			{Config: cfg("test"), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{
+				Config: cfg("prod"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: want("prod"), Check: checkAWS("prod"),
+			},
 		},
 	})
 }
