@@ -238,10 +238,22 @@ func decodePlan(r io.Reader) (*planData, error) {
 				return nil, wrap(err)
 			}
 			p.config = &cfg
+		case "planned_values":
+			// The same values as resource_changes: skipped one resource
+			// at a time, so that a big module is never buffered whole.
+			err := planDecodeObject(dec, func(key string) error {
+				if key == "root_module" {
+					return planSkipModule(dec)
+				}
+				return dec.Decode(&planDiscard{})
+			})
+			if err != nil {
+				return nil, wrap(err)
+			}
 		default:
-			// planned_values, resource_drift, output_changes, checks,
+			// resource_drift, output_changes, checks,
 			// relevant_attributes...: not needed.
-			if err := planSkipValue(dec, planSkipDepth); err != nil {
+			if err := planSkipValue(dec, 2); err != nil {
 				return nil, wrap(err)
 			}
 		}
@@ -483,10 +495,19 @@ func planDecodeArray(dec *json.Decoder, fn func() error) error {
 	return err
 }
 
-// planSkipDepth is how deep skipped sections are walked: deep enough that
-// planned_values.root_module.child_modules[i].resources[j] is skipped one
-// resource at a time, so that one big module is never buffered whole.
-const planSkipDepth = 6
+// planSkipModule skips a module of planned_values (or any state module),
+// one resource at a time.
+func planSkipModule(dec *json.Decoder) error {
+	return planDecodeObject(dec, func(key string) error {
+		switch key {
+		case "resources":
+			return planDecodeArray(dec, func() error { return dec.Decode(&planDiscard{}) })
+		case "child_modules":
+			return planDecodeArray(dec, func() error { return planSkipModule(dec) })
+		}
+		return dec.Decode(&planDiscard{})
+	})
+}
 
 // planDiscard consumes a JSON value without keeping it.
 type planDiscard struct{}
