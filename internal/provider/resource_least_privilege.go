@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -162,13 +163,7 @@ func (r *leastPrivilegeResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "The name of an existing IAM role to use instead of creating one (brownfield mode). The resource then only attaches its inline policy and creates the association; " +
 					"on destroy it removes those two and leaves the role. The role must trust `pods.eks.amazonaws.com` and must not be a node role (of a node group, EKS Auto Mode, an instance profile, a node access entry or a Fargate profile). Changing it replaces the resource.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{
-					roleNameValidator(),
-					stringvalidator.ConflictsWith(
-						path.MatchRoot("role_name"), path.MatchRoot("role_path"), path.MatchRoot("role_description"),
-						path.MatchRoot("permissions_boundary"), path.MatchRoot("max_session_duration"), path.MatchRoot("trust_scope"),
-					),
-				},
+				Validators: []validator.String{roleNameValidator()},
 			},
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -298,8 +293,14 @@ func (r *leastPrivilegeResource) Configure(_ context.Context, req resource.Confi
 	r.client = c
 }
 
+// ConfigValidators rejects the role arguments in brownfield mode: the
+// existing role is not the resource's to change.
 func (r *leastPrivilegeResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return nil // the conflicts are attribute validators on existing_role_name
+	var out []resource.ConfigValidator
+	for _, name := range []string{"max_session_duration", "permissions_boundary", "role_description", "role_name", "role_path", "trust_scope"} {
+		out = append(out, resourcevalidator.Conflicting(path.MatchRoot("existing_role_name"), path.MatchRoot(name)))
+	}
+	return out
 }
 
 // ValidateConfig runs the offline checks, so that `terraform validate`
@@ -538,9 +539,8 @@ func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivileg
 		createdRole bool // by this apply, or adopted from an interrupted one
 		putPolicy   bool
 	)
-	undo := func(cause error, summary, detail string) (*leastPrivilegeResourceModel, diag.Diagnostics) {
+	undo := func(summary, detail string) (*leastPrivilegeResourceModel, diag.Diagnostics) {
 		diags.AddError(summary, detail)
-		_ = cause
 		var undoErrs []string
 		// Cleanup uses its own deadline: the create context may be what ran out.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
@@ -617,7 +617,7 @@ func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivileg
 			role, createdRole = existing, true
 			if !equivalentPolicies(aws.ToString(existing.AssumeRolePolicyDocument), trust) {
 				if _, err := c.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(roleName), PolicyDocument: aws.String(trust)}); err != nil {
-					return undo(err, "updating IAM Role trust policy", fmt.Sprintf("IAM Role (%s): %s", roleName, err))
+					return undo("updating IAM Role trust policy", fmt.Sprintf("IAM Role (%s): %s", roleName, err))
 				}
 				role.AssumeRolePolicyDocument = aws.String(trust)
 			}
@@ -632,7 +632,7 @@ func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivileg
 		PolicyName:     aws.String(policyName),
 		PolicyDocument: aws.String(plan.PolicyJSON.ValueString()),
 	}); err != nil {
-		return undo(err, "creating IAM Role Policy", fmt.Sprintf("IAM Role Policy (%s:%s): %s", roleName, policyName, err))
+		return undo("creating IAM Role Policy", fmt.Sprintf("IAM Role Policy (%s:%s): %s", roleName, policyName, err))
 	}
 	putPolicy = true
 
@@ -658,7 +658,7 @@ func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivileg
 		}
 	}
 	if err != nil {
-		return undo(err, "creating EKS Pod Identity Association",
+		return undo("creating EKS Pod Identity Association",
 			fmt.Sprintf("EKS Pod Identity Association (cluster %s, namespace %s, service account %s, role %s): %s", cluster, ns, sa, aws.ToString(role.Arn), err))
 	}
 

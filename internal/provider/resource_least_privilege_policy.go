@@ -166,7 +166,7 @@ func grantsFromPolicy(ctx context.Context, doc string) ([]tableGrantModel, bool)
 	type found struct {
 		actions         []string
 		indexes, stream bool
-		wildcard        []string
+		streamActs      []string
 	}
 	byTable := map[string]*found{}
 	var order []string
@@ -186,9 +186,9 @@ func grantsFromPolicy(ctx context.Context, doc string) ([]tableGrantModel, bool)
 			if sub != "" {
 				if f := byTable[table]; f != nil {
 					f.stream = true
-					f.wildcard = append(f.wildcard, st.Action...)
+					f.streamActs = append(f.streamActs, st.Action...)
 				} else {
-					byTable[table] = &found{stream: true, wildcard: st.Action}
+					byTable[table] = &found{stream: true, streamActs: st.Action}
 					order = append(order, table)
 				}
 				continue
@@ -225,7 +225,7 @@ func grantsFromPolicy(ctx context.Context, doc string) ([]tableGrantModel, bool)
 			acts := append([]string(nil), f.actions...)
 			if f.stream {
 				// Stream actions beyond the standard three were listed.
-				for _, a := range f.wildcard {
+				for _, a := range f.streamActs {
 					if !contains(leastpriv.StreamReadActions(), a) {
 						acts = append(acts, a)
 					}
