@@ -163,7 +163,7 @@ func (r *leastPrivilegeResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "The name of an existing IAM role to use instead of creating one (brownfield mode). The resource then only attaches its inline policy and creates the association; " +
 					"on destroy it removes those two and leaves the role. The role must trust `pods.eks.amazonaws.com` and must not be a node role (of a node group, EKS Auto Mode, an instance profile, a node access entry or a Fargate profile). Changing it replaces the resource.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators: []validator.String{roleNameValidator()},
+				Validators:    []validator.String{roleNameValidator()},
 			},
 			"id": schema.StringAttribute{
 				Computed:            true,
