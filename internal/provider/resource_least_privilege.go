@@ -393,7 +393,10 @@ func (r *leastPrivilegeResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !r.requireClient(&resp.Diagnostics) {
+	if r.client == nil {
+		// The provider configuration is unknown during this plan: keep the
+		// state as it is; the apply refreshes with a configured provider.
+		tflog.Info(ctx, "provider not configured; state kept without refresh")
 		return
 	}
 	gone, drift, diags := r.read(ctx, &state)
