@@ -397,6 +397,7 @@ func (r *leastPrivilegeResource) Read(ctx context.Context, req resource.ReadRequ
 		// The provider configuration is unknown during this plan: keep the
 		// state as it is; the apply refreshes with a configured provider.
 		tflog.Info(ctx, "provider not configured; state kept without refresh")
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, &state)...)
 		return
 	}
 	gone, drift, diags := r.read(ctx, &state)
