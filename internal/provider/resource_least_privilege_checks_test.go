@@ -298,10 +298,11 @@ func TestAccLeastPrivilege_unknownProviderConfig(t *testing.T) {
 		t.Fatalf("unexpected provider block:\n%s", provider)
 	}
 	provider = strings.Replace(provider, regionLine, "region      = terraform_data.region.output", 1)
-	cfg := func(sa string) string {
+	cfg := func(sa string, version ...string) string {
 		return provider + fmt.Sprintf(`
 resource "terraform_data" "region" {
-  input = %q
+  input            = %q
+  triggers_replace = %q
 }
 
 resource "podidentity_least_privilege" "test" {
@@ -310,7 +311,7 @@ resource "podidentity_least_privilege" "test" {
   service_account = %q
   dynamodb_tables = [{ arn = %q }]
 }
-`, env.Region, env.ClusterName, sa, sa, env.TableARN)
+`, env.Region, strings.Join(version, ""), env.ClusterName, sa, sa, env.TableARN)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
@@ -335,6 +336,15 @@ resource "podidentity_least_privilege" "test" {
 				},
 				Config: cfg("carts"),
 				Check:  lpCheckRemotePolicy(env, env.ClusterName+"-carts-carts", "dynamodb:GetItem"),
+			},
+			{
+				// The region becomes unknown again: the existing resource is
+				// neither refreshed nor changed.
+				Config: cfg("carts", "v2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("terraform_data.region", plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionNoop),
+				}},
 			},
 		},
 	})

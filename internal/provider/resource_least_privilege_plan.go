@@ -179,8 +179,12 @@ func (r *leastPrivilegeResource) planComputed(ctx context.Context, plan, config 
 		plan.PolicyJSON = types.StringUnknown()
 	}
 
-	// tags_all: tags over the provider's default_tags.
-	if c != nil && !plan.Tags.IsUnknown() {
+	// tags_all: tags over the provider's default_tags (unknown without a
+	// configured provider, unless the tags did not change).
+	switch {
+	case c == nil && state != nil && plan.Tags.Equal(state.Tags):
+		plan.TagsAll = state.TagsAll
+	case c != nil && !plan.Tags.IsUnknown():
 		all := map[string]string{}
 		for k, v := range c.DefaultTags {
 			all[k] = v
@@ -189,7 +193,7 @@ func (r *leastPrivilegeResource) planComputed(ctx context.Context, plan, config 
 			all[k] = v
 		}
 		plan.TagsAll = mapValue(all)
-	} else {
+	default:
 		plan.TagsAll = types.MapUnknown(types.StringType)
 	}
 
@@ -207,6 +211,15 @@ func (r *leastPrivilegeResource) planComputed(ctx context.Context, plan, config 
 	if c == nil || !known {
 		if !brownfield {
 			plan.TrustPolicyJSON = types.StringUnknown()
+			// An existing resource knows its cluster ARN, hence the partition.
+			if state != nil && known && !plan.TrustScope.IsUnknown() && !plan.DisableSessionTags.IsUnknown() {
+				if a, err := leastpriv.ParseARN(state.ClusterARN.ValueString()); err == nil {
+					if doc, err := trustPolicyJSON(a.Partition, state.ClusterARN.ValueString(), plan.Namespace.ValueString(), plan.ServiceAccount.ValueString(),
+						plan.TrustScope.ValueString(), plan.DisableSessionTags.ValueBool()); err == nil {
+						plan.TrustPolicyJSON = keepEquivalent(state.TrustPolicyJSON, doc)
+					}
+				}
+			}
 		}
 		if state == nil {
 			plan.RoleARN = types.StringUnknown()
