@@ -248,3 +248,75 @@ resource "podidentity_least_privilege" "many" {
 		},
 	})
 }
+
+// TestAccLeastPrivilege_moveFaults fails each step of a namespace move: the
+// apply fails, nothing is orphaned, and the next apply completes the move.
+func TestAccLeastPrivilege_moveFaults(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		fault awsemu.Fault
+		want  string
+	}{
+		"widen trust": {awsemu.Fault{Service: "iam", Operation: "UpdateAssumeRolePolicy", Code: "AccessDenied", Status: 403, Message: "injected"},
+			`updating IAM Role trust policy`},
+		"create new association": {awsemu.Fault{Service: "eks", Operation: "CreatePodIdentityAssociation", Code: "AccessDeniedException", Status: 403, Message: "injected"},
+			`(?s)creating EKS Pod Identity Association.*namespace carts-v2`},
+		"delete old association": {awsemu.Fault{Service: "eks", Operation: "DeletePodIdentityAssociation", Code: "AccessDeniedException", Status: 403, Message: "injected"},
+			`(?s)deleting EKS Pod Identity Association.*namespace carts.*next apply completes the move`},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			env := lpAccTest(t, nil)
+			env.SkipUnlessEmulator(t)
+			roleName := env.ClusterName + "-carts-carts"
+			moved := lpConfig(env, "carts-v2", "carts", "")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+				CheckDestroy:             lpCheckDestroyed(env, roleName),
+				Steps: []resource.TestStep{
+					{Config: lpConfig(env, "carts", "carts", "")},
+					{PreConfig: func() { env.Emu.InjectFault(c.fault) }, Config: moved, ExpectError: lpErr(c.want)},
+					{
+						Config: moved,
+						Check: func(*terraform.State) error {
+							for _, cl := range env.Emu.Dump().Clusters {
+								if len(cl.Associations) != 1 || cl.Associations[0].Namespace != "carts-v2" {
+									return fmt.Errorf("associations after the move: %+v", cl.Associations)
+								}
+							}
+							return nil
+						},
+					},
+					{Config: moved, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+				},
+			})
+		})
+	}
+}
+
+// TestAccLeastPrivilege_deleteFault fails the role's deletion on destroy:
+// the destroy fails with the AWS provider's wording and the next destroy
+// finishes the job (what was already deleted counts as done).
+func TestAccLeastPrivilege_deleteFault(t *testing.T) {
+	t.Parallel()
+	env := lpAccTest(t, nil)
+	env.SkipUnlessEmulator(t)
+	roleName := env.ClusterName + "-carts-carts"
+	cfg := lpConfig(env, "carts", "carts", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             lpCheckDestroyed(env, roleName),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					env.Emu.InjectFault(awsemu.Fault{Service: "iam", Operation: "DeleteRole", Code: "AccessDenied", Status: 403, Message: "injected: cannot delete roles"})
+				},
+				Config:      cfg,
+				Destroy:     true,
+				ExpectError: lpErr(`(?s)deleting IAM Role.*eks-workshop-carts-carts.*cannot delete roles`),
+			},
+		},
+	})
+}

@@ -360,14 +360,19 @@ func (r *leastPrivilegeResource) update(ctx context.Context, plan, state *leastP
 				fmt.Sprintf("EKS Pod Identity Association (cluster %s, namespace %s, service account %s, role %s): %s", cluster, ns, sa, roleARN, err))
 		}
 		oldID := state.AssociationID.ValueString()
+		if moved && oldID != "" {
+			if err := deleteAssociation(ctx, c.EKS, cluster, oldID); err != nil {
+				// State keeps the old association, which still exists; the
+				// next apply moves again and adopts the new one, which
+				// already points at this role.
+				return fail("deleting EKS Pod Identity Association",
+					fmt.Sprintf("EKS Pod Identity Association (%s,%s), the one for namespace %s, service account %s: %s\n\nThe new association %s exists; the next apply completes the move.",
+						cluster, oldID, oldNS, oldSA, err, aws.ToString(assoc.AssociationId)))
+			}
+		}
 		setAssociationAttributes(&cur, assoc)
 		cur.Namespace, cur.ServiceAccount = plan.Namespace, plan.ServiceAccount
 		cur.TargetRoleARN, cur.DisableSessionTags = plan.TargetRoleARN, plan.DisableSessionTags
-		if moved && oldID != "" {
-			if err := deleteAssociation(ctx, c.EKS, cluster, oldID); err != nil {
-				return fail("deleting EKS Pod Identity Association", fmt.Sprintf("EKS Pod Identity Association (%s,%s), the one for namespace %s, service account %s: %s", cluster, oldID, oldNS, oldSA, err))
-			}
-		}
 	default:
 		if !plan.TargetRoleARN.Equal(state.TargetRoleARN) || !plan.DisableSessionTags.Equal(state.DisableSessionTags) || drift.AssociationRole {
 			input := &eks.UpdatePodIdentityAssociationInput{
