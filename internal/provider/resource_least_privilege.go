@@ -677,6 +677,7 @@ func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivileg
 func createAssociation(ctx context.Context, conn *eks.Client, input *eks.CreatePodIdentityAssociationInput) (*ekstypes.PodIdentityAssociation, error) {
 	ctx, cancel := context.WithTimeout(ctx, propagationTimeout)
 	defer cancel()
+	start := time.Now()
 	delay := 500 * time.Millisecond
 	for {
 		out, err := conn.CreatePodIdentityAssociation(ctx, input)
@@ -689,7 +690,8 @@ func createAssociation(ctx context.Context, conn *eks.Client, input *eks.CreateP
 		tflog.Debug(ctx, "IAM role not yet visible to EKS; retrying", map[string]any{"delay": delay.String()})
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("IAM role still not visible to EKS after %s: %w", propagationTimeout, err)
+			return nil, fmt.Errorf("IAM role still not visible to EKS after retrying for %s (at most %s, within the create timeout): %w",
+				time.Since(start).Round(time.Second), propagationTimeout, err)
 		case <-time.After(delay):
 		}
 		delay = min(delay*2, 5*time.Second)

@@ -320,3 +320,30 @@ func TestAccLeastPrivilege_deleteFault(t *testing.T) {
 		},
 	})
 }
+
+// TestAccLeastPrivilege_createTimeout bounds the propagation retries by the
+// create timeout: the apply fails, and the clean-up still runs.
+func TestAccLeastPrivilege_createTimeout(t *testing.T) {
+	t.Parallel()
+	env := lpAccTest(t, nil)
+	env.SkipUnlessEmulator(t)
+	roleName := env.ClusterName + "-carts-carts"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             lpCheckDestroyed(env, roleName),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { env.Emu.SetIAMPropagationDelay(time.Minute) },
+				Config:      lpConfig(env, "carts", "carts", `  timeouts = { create = "3s" }`),
+				ExpectError: lpErr(`(?s)creating EKS Pod Identity Association.*(not visible|deadline)`),
+			},
+			{
+				PreConfig: func() {
+					lpNoOrphans(t, env, roleName)()
+					env.Emu.SetIAMPropagationDelay(0)
+				},
+				Config: lpConfig(env, "carts", "carts", ""),
+			},
+		},
+	})
+}
