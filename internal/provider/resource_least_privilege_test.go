@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,26 +27,18 @@ import (
 
 const lpRes = "podidentity_least_privilege.test"
 
-var lpSetupOnce sync.Once
-
-// lpAccTest prepares the process for acceptance tests once (a TestMain in the
-// package may already have done it; doing it twice is harmless) and starts
-// an environment.
+// lpAccTest skips unless acceptance tests are enabled, then starts an
+// environment (TestMain has prepared the process with acctest.Setup).
 func lpAccTest(t *testing.T, seed *awsemu.Seed) *acctest.Env {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 (make test)")
 	}
-	lpSetupOnce.Do(func() {
-		if _, err := acctest.Setup(); err != nil {
-			t.Fatalf("acctest.Setup: %s", err)
-		}
-	})
 	acctest.PreCheck(t)
 	return acctest.NewEnv(t, seed)
 }
 
-// config renders the resource with extra arguments.
+// lpConfig renders the resource with extra arguments.
 func lpConfig(env *acctest.Env, ns, sa, extra string) string {
 	return env.ProviderConfig() + fmt.Sprintf(`
 resource "podidentity_least_privilege" "test" {
