@@ -329,6 +329,19 @@ func (r *leastPrivilegeResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if state != nil && replacing(&plan, state) {
+		// A new role and association replace the old ones (destroyed
+		// first): plan as a create, but the old objects are no conflict.
+		plan.RoleARN, plan.RoleUniqueID, plan.ClusterARN = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+		plan.AssociationID, plan.AssociationARN, plan.ID = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+		markReplaced(r.client, state)
+		r.planComputedReplacing(ctx, &plan, &config, state, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
 	checked := r.planComputed(ctx, &plan, &config, state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

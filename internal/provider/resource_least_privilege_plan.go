@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/eks-podidentity/terraform-provider-podidentity/internal/conns"
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 )
 
@@ -141,6 +143,24 @@ func addValidationError(diags *diag.Diagnostics, p path.Path, err error) {
 // provider configuration or an argument they need is unknown, and then
 // run again in Create or Update before any write. state is nil on create.
 func (r *leastPrivilegeResource) planComputed(ctx context.Context, plan, config *leastPrivilegeResourceModel, state *leastPrivilegeResourceModel, diags *diag.Diagnostics) bool {
+	return r.planComputedFor(ctx, plan, config, state, state, diags)
+}
+
+// planComputedReplacing plans the new object of a replacement: as a create,
+// except that the objects being replaced (destroyed first) are not
+// conflicts.
+func (r *leastPrivilegeResource) planComputedReplacing(ctx context.Context, plan, config, replaced *leastPrivilegeResourceModel, diags *diag.Diagnostics) bool {
+	return r.planComputedFor(ctx, plan, config, nil, replaced, diags)
+}
+
+// replacing reports whether the plan changes an argument that replaces the
+// resource (unknown counts as changed, as for RequiresReplace).
+func replacing(plan, state *leastPrivilegeResourceModel) bool {
+	return !plan.ClusterName.Equal(state.ClusterName) || !plan.ExistingRoleName.Equal(state.ExistingRoleName) ||
+		!plan.RolePath.Equal(state.RolePath) || (!plan.RoleName.IsNull() && !plan.RoleName.Equal(state.RoleName))
+}
+
+func (r *leastPrivilegeResource) planComputedFor(ctx context.Context, plan, config, state, prior *leastPrivilegeResourceModel, diags *diag.Diagnostics) bool {
 	c := r.client
 	brownfield := plan.brownfield()
 	known := !plan.ClusterName.IsUnknown() && !plan.Namespace.IsUnknown() && !plan.ServiceAccount.IsUnknown() && !plan.ExistingRoleName.IsUnknown()
@@ -232,7 +252,7 @@ func (r *leastPrivilegeResource) planComputed(ctx context.Context, plan, config 
 	// beyond Read's three calls.
 	checked := true
 	if state == nil || checkedInputsChanged(plan, state) {
-		checked = r.checkAPI(ctx, plan, state, grants, diags)
+		checked = r.checkAPI(ctx, plan, state, prior, grants, diags)
 		if diags.HasError() {
 			return false
 		}
@@ -275,7 +295,10 @@ func (r *leastPrivilegeResource) planComputed(ctx context.Context, plan, config 
 // checkAPI runs the plan-time checks that need AWS. Lookups of a cluster
 // are cached per provider instance, so a plan of many resources on one
 // cluster describes it once. It reports whether every check could run.
-func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state *leastPrivilegeResourceModel, grants []tableGrantModel, diags *diag.Diagnostics) bool {
+// prior is the existing object (the state on update, the object being
+// replaced on replacement, nil on create): its association and role are
+// not conflicts.
+func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prior *leastPrivilegeResourceModel, grants []tableGrantModel, diags *diag.Diagnostics) bool {
 	c := r.client
 	cluster, ns, sa := plan.ClusterName.ValueString(), plan.Namespace.ValueString(), plan.ServiceAccount.ValueString()
 	complete := true
@@ -299,7 +322,8 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state *leas
 	// already points at this resource's role (left by an interrupted apply,
 	// or by a role deleted outside Terraform) is adopted at create.
 	if existing, ok := facts.associations[ns+"/"+sa]; ok {
-		ours := state != nil && aws.ToString(existing.AssociationId) == state.AssociationID.ValueString()
+		ours := prior != nil && aws.ToString(existing.AssociationId) == prior.AssociationID.ValueString() ||
+			isBeingReplaced(c, "association/"+cluster+"/"+ns+"/"+sa, aws.ToString(existing.AssociationId))
 		if !ours && !plan.RoleName.IsUnknown() {
 			a, err := findPodIdentityAssociationByTwoPartKey(ctx, c.EKS, cluster, aws.ToString(existing.AssociationId))
 			if err == nil && roleKey(aws.ToString(a.RoleArn)) == roleKey(fmt.Sprintf("arn:%s:iam::%s:role/%s", c.Partition, c.AccountID, plan.RoleName.ValueString())) {
@@ -359,7 +383,7 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state *leas
 	roleName := plan.RoleName.ValueString()
 
 	if !plan.brownfield() {
-		if state == nil {
+		if state == nil && !isBeingReplaced(c, "role/"+roleName, roleName) {
 			role, err := findRoleByName(ctx, c.IAM, roleName)
 			switch {
 			case isNotFound(err):
@@ -441,4 +465,37 @@ func grantActions(access string, actions []string) []string {
 func checkedInputsChanged(plan, state *leastPrivilegeResourceModel) bool {
 	return !plan.Namespace.Equal(state.Namespace) || !plan.ServiceAccount.Equal(state.ServiceAccount) ||
 		!plan.DynamoDBTables.Equal(state.DynamoDBTables) || !plan.ExistingRoleName.Equal(state.ExistingRoleName)
+}
+
+// Terraform plans a replacement twice: as an update (prior state known),
+// then as a create (no prior state). The first records, for this provider
+// instance, the objects the replacement destroys first, so that the second
+// does not report them as conflicts.
+
+var errNotReplaced = errors.New("not being replaced")
+
+// markReplaced records that the resource in state is being replaced.
+func markReplaced(c *conns.AWSClient, state *leastPrivilegeResourceModel) {
+	if c == nil {
+		return
+	}
+	record := func(key, value string) {
+		_, _ = c.Cached("podidentity/replaced/"+key, func() (any, error) { return value, nil })
+	}
+	if id := state.AssociationID.ValueString(); id != "" {
+		record("association/"+state.ClusterName.ValueString()+"/"+state.Namespace.ValueString()+"/"+state.ServiceAccount.ValueString(), id)
+	}
+	if !state.brownfield() && state.RoleName.ValueString() != "" {
+		record("role/"+state.RoleName.ValueString(), state.RoleName.ValueString())
+	}
+}
+
+// isBeingReplaced reports whether markReplaced recorded value under key.
+func isBeingReplaced(c *conns.AWSClient, key, value string) bool {
+	v, err := c.Cached("podidentity/replaced/"+key, func() (any, error) { return nil, errNotReplaced })
+	if err != nil {
+		return false
+	}
+	s, _ := v.(string)
+	return s == value
 }

@@ -506,3 +506,39 @@ func lpSortedKeys[V any](m map[string]V) []string {
 func lpErr(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }
+
+// TestAccLeastPrivilege_replace changes the arguments that replace the
+// resource: the new role gets new computed values.
+func TestAccLeastPrivilege_replace(t *testing.T) {
+	t.Parallel()
+	seed := awsemu.DefaultSeed()
+	seed.IAMRoles = append(seed.IAMRoles, awsemu.SeedRole{Name: "app", AssumeRolePolicy: []byte(lpPodsTrust)})
+	env := lpAccTest(t, seed)
+	replaced := func(extra string, roleARN string) resource.TestStep {
+		return resource.TestStep{
+			Config: lpConfig(env, "carts", "carts", extra),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionReplace),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(lpRes, tfjsonpath.New("role_arn"), knownvalue.StringExact(roleARN)),
+			},
+		}
+	}
+	acct := env.AccountID
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             lpCheckDestroyed(env, "carts-custom"),
+		Steps: []resource.TestStep{
+			{Config: lpConfig(env, "carts", "carts", "")},
+			replaced(`  role_name = "carts-custom"`, "arn:aws:iam::"+acct+":role/carts-custom"),
+			replaced(`  role_name = "carts-custom"
+  role_path = "/pods/"`, "arn:aws:iam::"+acct+":role/pods/carts-custom"),
+			{Config: lpConfig(env, "carts", "carts", `  role_name = "carts-custom"
+  role_path = "/pods/"`), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			// From a created role to an existing one (brownfield).
+			replaced(`  existing_role_name = "app"`, "arn:aws:iam::"+acct+":role/app"),
+			{Config: lpConfig(env, "carts", "carts", `  existing_role_name = "app"`), ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
