@@ -161,8 +161,12 @@ var planRelevantAttributes = map[string][]string{
 	},
 }
 
-// decodePlan streams the top level of a JSON plan.
-func decodePlan(r io.Reader) (*planData, error) {
+// decodePlanStream streams the top level of a JSON plan with
+// encoding/json. It is the reference reader: decodePlan uses the faster
+// reader of plan_fast.go and falls back to this one for any input the fast
+// reader does not accept (invalid JSON, unexpected types...), so that errors
+// and edge cases are reported exactly as encoding/json does.
+func decodePlanStream(r io.Reader) (*planData, error) {
 	cr := &planCountingReader{r: bufio.NewReaderSize(r, 256<<10)}
 	dec := json.NewDecoder(cr)
 	p := &planData{prior: map[string]*planResource{}, changed: map[string]struct{}{}, priorOnly: map[string]struct{}{}}

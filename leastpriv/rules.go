@@ -2,9 +2,11 @@ package leastpriv
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Severities of findings.
@@ -419,7 +421,67 @@ func (c *checker) doc(d Document) (*docInfo, string) {
 
 var managedGrantsCache sync.Map // normalised ARN → *docInfo
 
+// prewarmDocs analyses the distinct policy documents of inline and customer
+// managed policies on all GOMAXPROCS, so that c.doc finds them cached: a big
+// plan has thousands. Each is analysed exactly as c.doc would (parse, then
+// AllowedDynamoDB), so the results do not change.
+func (c *checker) prewarmDocs() {
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 {
+		return
+	}
+	var jsons []string
+	seen := map[string]bool{}
+	add := func(d Document) {
+		if d.Unknown || seen[d.JSON] {
+			return
+		}
+		seen[d.JSON] = true
+		if _, ok := c.parsed[d.JSON]; !ok {
+			jsons = append(jsons, d.JSON)
+		}
+	}
+	for _, ip := range c.inv.InlinePolicies {
+		if ip != nil {
+			add(ip.Document)
+		}
+	}
+	for _, mp := range c.inv.ManagedPolicies {
+		if mp != nil {
+			add(mp.Document)
+		}
+	}
+	if len(jsons) < 64 {
+		return
+	}
+	infos := make([]*docInfo, len(jsons))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jsons) {
+					return
+				}
+				di := &docInfo{}
+				di.policy, di.err = ParsePolicy(jsons[i])
+				if di.err == nil {
+					di.grants = AllowedDynamoDB([]*Policy{di.policy})
+				}
+				infos[i] = di
+			}
+		})
+	}
+	wg.Wait()
+	for i, j := range jsons {
+		c.parsed[j] = parsedManaged{policy: infos[i].policy, err: infos[i].err}
+		c.docs[j] = infos[i]
+	}
+}
+
 func (c *checker) collectReaches() {
+	c.prewarmDocs()
 	for _, ip := range c.inv.InlinePolicies {
 		if ip == nil {
 			continue

@@ -1,0 +1,846 @@
+package leastpriv
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-json-experiment/json/jsontext"
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// The fast plan reader.
+//
+// decodePlanStream (plan.go) walks the plan with encoding/json's token
+// API, which scans every byte of a 50 MB plan three or four times at about
+// 100-200 MB/s. This reader instead reads the plan into memory once and
+// walks it with the jsontext decoder of github.com/go-json-experiment/json
+// (the future encoding/json/v2), which validates and skips values several
+// times faster:
+//
+//   - sections the checker does not need (planned_values, resource_drift,
+//     output_changes, checks, relevant_attributes...) are skipped as raw
+//     values, never decoded;
+//   - a resource_changes or prior_state entry is walked without decoding:
+//     its change.after / after_unknown / values are kept as slices of the
+//     input, and are only decoded (pruned to planRelevantAttributes) when
+//     the resource's type is one the rules read;
+//   - that decoding, the bulk of the remaining work, runs on all
+//     GOMAXPROCS while the walk goes on, and the results are merged in
+//     document order, so the outcome does not depend on scheduling;
+//   - variables and configuration are decoded with encoding/json into the
+//     terraform-json types, as before.
+//
+// The fast reader accepts only what it is sure encoding/json would read the
+// same way: for anything else (a syntax or type error, invalid UTF-8, a
+// duplicated or case-folded field name, an unexpected shape...) decodePlan
+// runs decodePlanStream on the same bytes, which gives the same result and
+// errors, offsets included, as before. Memory: the plan's bytes plus the
+// kept attributes, about 1.2x the plan's size.
+
+// errPlanFallback makes decodePlan use decodePlanStream.
+var errPlanFallback = errors.New("leastpriv: fast plan reader declined the input")
+
+// decodePlan reads a JSON plan: the fast reader, else decodePlanStream.
+func decodePlan(r io.Reader) (*planData, error) {
+	if f, ok := r.(*os.File); ok {
+		if buf, release, ok := planMapFile(f); ok {
+			defer release()
+			return decodePlanBytes(buf, nil)
+		}
+	}
+	buf, rerr := planReadAll(r)
+	return decodePlanBytes(buf, rerr)
+}
+
+// decodePlanBytes decodes a plan read into buf; rerr is the error that ended
+// the read, if any. Nothing returned refers to buf.
+func decodePlanBytes(buf []byte, rerr error) (*planData, error) {
+	if rerr == nil {
+		if p, err := decodePlanFast(buf); err == nil {
+			return p, nil
+		}
+	}
+	var src io.Reader = bytes.NewReader(buf)
+	if rerr != nil {
+		// The reference reader sees the same bytes, then the same error.
+		src = io.MultiReader(src, planErrReader{rerr})
+	}
+	return decodePlanStream(src)
+}
+
+type planErrReader struct{ err error }
+
+func (e planErrReader) Read([]byte) (int, error) { return 0, e.err }
+
+// planReadAll reads r to the end, in one allocation when the size is known
+// (a regular file, a bytes.Reader...).
+func planReadAll(r io.Reader) ([]byte, error) {
+	size := 0
+	switch v := r.(type) {
+	case *os.File:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			if off, err := v.Seek(0, io.SeekCurrent); err == nil && fi.Size() > off {
+				size = int(fi.Size() - off)
+			}
+		}
+	case interface{ Len() int }:
+		size = v.Len()
+	}
+	buf := make([]byte, 0, size+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
+// planFast is the state of one fast read.
+type planFast struct {
+	buf []byte
+	d   *jsontext.Decoder
+	p   *planData
+	// items are the entries of resource_changes and prior_state in
+	// document order; jobs feeds the pruning workers.
+	items []*planFastItem
+	jobs  chan *planFastItem
+	wg    sync.WaitGroup
+}
+
+// planFastItem is one resource_changes or prior_state entry.
+type planFastItem struct {
+	prior bool
+	skip  bool // deposed, or a change entry without change
+	// the fields of planRawChange / planPriorResource
+	address, moduleAddress, mode, typ, name, deposed string
+	index                                            any
+	actions                                          tfjson.Actions
+	// raw values (slices of the input), pruned by a worker when the type
+	// is relevant: after and after_unknown, or prior values.
+	values, unknown []byte
+	attrs           []string
+	// set by the worker
+	prunedValues, prunedUnknown map[string]any
+	err                         error
+}
+
+func planJSONOptions() jsontext.Options {
+	// Duplicate names are accepted here as encoding/json does; the walk
+	// declines duplicated fields of the entries it decodes itself.
+	return jsontext.AllowDuplicateNames(true)
+}
+
+// decodePlanFast reads buf, or returns an error (errPlanFallback or another)
+// when decodePlanStream must read it instead.
+func decodePlanFast(buf []byte) (p *planData, err error) {
+	f := &planFast{
+		buf: buf,
+		d:   jsontext.NewDecoder(bytes.NewBuffer(buf), planJSONOptions()),
+		p:   &planData{prior: map[string]*planResource{}, changed: map[string]struct{}{}, priorOnly: map[string]struct{}{}},
+	}
+	workers := max(1, runtime.GOMAXPROCS(0))
+	f.jobs = make(chan *planFastItem, 1024)
+	for range workers {
+		f.wg.Add(1)
+		go func() {
+			defer f.wg.Done()
+			var sub jsontext.Decoder
+			for it := range f.jobs {
+				it.prunedValues, it.err = planFastPrune(&sub, it.values, it.attrs)
+				if it.err == nil {
+					it.prunedUnknown, it.err = planFastPrune(&sub, it.unknown, it.attrs)
+				}
+			}
+		}()
+	}
+	err = f.plan()
+	close(f.jobs)
+	f.wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	if err := f.merge(); err != nil {
+		return nil, err
+	}
+	return f.p, nil
+}
+
+func (f *planFast) plan() error {
+	d := f.d
+	if d.PeekKind() != '{' {
+		return errPlanFallback
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	p := f.p
+	for d.PeekKind() != '}' {
+		key, err := f.key()
+		if err != nil {
+			return err
+		}
+		switch string(key) {
+		case "format_version":
+			if d.PeekKind() != '"' {
+				return errPlanFallback
+			}
+			raw, err := d.ReadValue()
+			if err != nil {
+				return err
+			}
+			s, ok := planFastString(raw)
+			if !ok {
+				return errPlanFallback
+			}
+			p.formatVersion = s
+			if err := planCheckFormatVersion(s); err != nil {
+				return err
+			}
+		case "variables":
+			raw, err := d.ReadValue()
+			if err != nil {
+				return err
+			}
+			var vars map[string]*tfjson.PlanVariable
+			if err := json.Unmarshal(raw, &vars); err != nil {
+				return err
+			}
+			p.variables = make(map[string]any, len(vars))
+			for k, v := range vars {
+				if v != nil {
+					p.variables[k] = v.Value
+				}
+			}
+		case "resource_changes":
+			if err := f.array(f.change); err != nil {
+				return err
+			}
+		case "prior_state":
+			err := f.object(func(key []byte) error {
+				if string(key) != "values" {
+					return d.SkipValue()
+				}
+				return f.object(func(key []byte) error {
+					if string(key) != "root_module" {
+						return d.SkipValue()
+					}
+					return f.priorModule()
+				})
+			})
+			if err != nil {
+				return err
+			}
+		case "configuration":
+			raw, err := d.ReadValue()
+			if err != nil {
+				return err
+			}
+			var cfg tfjson.Config
+			if err := json.Unmarshal(raw, &cfg); err != nil {
+				return err
+			}
+			p.config = &cfg
+		case "planned_values":
+			err := f.object(func(key []byte) error {
+				if string(key) == "root_module" {
+					return f.skipModule()
+				}
+				return d.SkipValue()
+			})
+			if err != nil {
+				return err
+			}
+		default:
+			if err := d.SkipValue(); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	if _, err := d.ReadToken(); err != io.EOF {
+		return errPlanFallback
+	}
+	if p.formatVersion == "" {
+		return errPlanFallback
+	}
+	return nil
+}
+
+// key reads an object member name, unescaped. The result is only valid
+// until the next read.
+func (f *planFast) key() ([]byte, error) {
+	raw, err := f.d.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	return planFastName(raw)
+}
+
+func planFastName(raw []byte) ([]byte, error) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return nil, errPlanFallback
+	}
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return inner, nil
+	}
+	return jsontext.AppendUnquote(nil, raw)
+}
+
+// planFastString unquotes a raw JSON string.
+func planFastString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	inner := raw[1 : len(raw)-1]
+	if bytes.IndexByte(inner, '\\') < 0 {
+		return string(inner), true
+	}
+	b, err := jsontext.AppendUnquote(nil, raw)
+	if err != nil {
+		return "", false
+	}
+	return string(b), true
+}
+
+// object walks an object (null is an empty one), calling fn with the
+// decoder at each member's value; fn must consume it.
+func (f *planFast) object(fn func(key []byte) error) error {
+	d := f.d
+	switch d.PeekKind() {
+	case 'n':
+		return d.SkipValue()
+	case '{':
+	default:
+		return errPlanFallback
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	for d.PeekKind() != '}' {
+		key, err := f.key()
+		if err != nil {
+			return err
+		}
+		if err := fn(key); err != nil {
+			return err
+		}
+	}
+	_, err := d.ReadToken()
+	return err
+}
+
+// array walks an array (null is an empty one), calling fn at each element.
+func (f *planFast) array(fn func() error) error {
+	d := f.d
+	switch d.PeekKind() {
+	case 'n':
+		return d.SkipValue()
+	case '[':
+	default:
+		return errPlanFallback
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	for d.PeekKind() != ']' {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	_, err := d.ReadToken()
+	return err
+}
+
+// skipModule skips a planned_values module, as planSkipModule does.
+func (f *planFast) skipModule() error {
+	d := f.d
+	return f.object(func(key []byte) error {
+		switch string(key) {
+		case "resources":
+			return f.array(d.SkipValue)
+		case "child_modules":
+			return f.array(f.skipModule)
+		}
+		return d.SkipValue()
+	})
+}
+
+// rawValue reads a value and returns it as a slice of the input.
+func (f *planFast) rawValue() ([]byte, error) {
+	raw, err := f.d.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	end := int(f.d.InputOffset())
+	start := end - len(raw)
+	if start < 0 || end > len(f.buf) || !bytes.Equal(f.buf[start:end], raw) {
+		return nil, errPlanFallback
+	}
+	return f.buf[start:end:end], nil
+}
+
+// str decodes a string field: null keeps it, as encoding/json does.
+func (f *planFast) str(dst *string) error {
+	d := f.d
+	switch d.PeekKind() {
+	case 'n':
+		return d.SkipValue()
+	case '"':
+	default:
+		return errPlanFallback
+	}
+	raw, err := d.ReadValue()
+	if err != nil {
+		return err
+	}
+	s, ok := planFastString(raw)
+	if !ok {
+		return errPlanFallback
+	}
+	*dst = s
+	return nil
+}
+
+// any decodes a value into an any, as encoding/json does.
+func (f *planFast) any() (any, error) {
+	raw, err := f.d.ReadValue()
+	if err != nil {
+		return nil, err
+	}
+	return planFastAny(raw)
+}
+
+func planFastAny(raw []byte) (any, error) {
+	if len(raw) == 0 {
+		return nil, errPlanFallback
+	}
+	switch c := raw[0]; {
+	case c == 'n':
+		return nil, nil
+	case c == 't':
+		return true, nil
+	case c == 'f':
+		return false, nil
+	case c == '"':
+		s, ok := planFastString(raw)
+		if !ok {
+			return nil, errPlanFallback
+		}
+		return s, nil
+	case c == '-' || c >= '0' && c <= '9':
+		v, err := strconv.ParseFloat(string(raw), 64)
+		if err != nil {
+			return nil, errPlanFallback
+		}
+		return v, nil
+	}
+	var x any
+	if err := json.Unmarshal(raw, &x); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// planFastFolds reports whether key is not one of fields but
+// encoding/json's case-insensitive field matching could still match it to
+// one: such input is left to the reference reader.
+func planFastFolds(key []byte, fields ...string) bool {
+	// The field names are lower-case ASCII: only a key with an upper-case
+	// or a non-ASCII letter can fold to one of them.
+	plain := true
+	for _, c := range key {
+		if c >= 'A' && c <= 'Z' || c >= 0x80 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return false
+	}
+	for _, f := range fields {
+		if strings.EqualFold(string(key), f) {
+			return true
+		}
+	}
+	return false
+}
+
+// Field bits, to decline duplicated fields.
+const (
+	pfAddress = 1 << iota
+	pfModuleAddress
+	pfMode
+	pfType
+	pfName
+	pfIndex
+	pfDeposed
+	pfChange
+	pfValues
+	pfActions
+	pfAfter
+	pfAfterUnknown
+)
+
+// change walks one resource_changes entry (see planRawChange).
+func (f *planFast) change() error {
+	d := f.d
+	switch d.PeekKind() {
+	case 'n':
+		// A null entry decodes to an empty planRawChange: no change.
+		return d.SkipValue()
+	case '{':
+	default:
+		return errPlanFallback
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	it := &planFastItem{}
+	hasChange := false
+	seen := 0
+	for d.PeekKind() != '}' {
+		key, err := f.key()
+		if err != nil {
+			return err
+		}
+		bit := 0
+		switch string(key) {
+		case "address":
+			bit, err = pfAddress, f.str(&it.address)
+		case "module_address":
+			bit, err = pfModuleAddress, f.str(&it.moduleAddress)
+		case "mode":
+			bit, err = pfMode, f.str(&it.mode)
+		case "type":
+			bit, err = pfType, f.str(&it.typ)
+		case "name":
+			bit, err = pfName, f.str(&it.name)
+		case "index":
+			bit = pfIndex
+			it.index, err = f.any()
+		case "deposed":
+			bit, err = pfDeposed, f.str(&it.deposed)
+		case "change":
+			bit = pfChange
+			hasChange, err = f.changeValue(it)
+		default:
+			if planFastFolds(key, "address", "module_address", "mode", "type", "name", "index", "deposed", "change") {
+				return errPlanFallback
+			}
+			err = d.SkipValue()
+		}
+		if err != nil {
+			return err
+		}
+		if seen&bit != 0 {
+			return errPlanFallback
+		}
+		seen |= bit
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	it.skip = it.deposed != "" || !hasChange
+	f.add(it)
+	return nil
+}
+
+// changeValue walks the change of a resource_changes entry (see
+// planRawChangeValue) and reports whether it was not null.
+func (f *planFast) changeValue(it *planFastItem) (bool, error) {
+	d := f.d
+	switch d.PeekKind() {
+	case 'n':
+		return false, d.SkipValue()
+	case '{':
+	default:
+		return false, errPlanFallback
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return false, err
+	}
+	seen := 0
+	for d.PeekKind() != '}' {
+		key, err := f.key()
+		if err != nil {
+			return false, err
+		}
+		bit := 0
+		switch string(key) {
+		case "actions":
+			bit = pfActions
+			it.actions, err = f.actions()
+		case "after":
+			bit = pfAfter
+			it.values, err = f.rawValue()
+		case "after_unknown":
+			bit = pfAfterUnknown
+			it.unknown, err = f.rawValue()
+		default:
+			if planFastFolds(key, "actions", "after", "after_unknown") {
+				return false, errPlanFallback
+			}
+			err = d.SkipValue()
+		}
+		if err != nil {
+			return false, err
+		}
+		if seen&bit != 0 {
+			return false, errPlanFallback
+		}
+		seen |= bit
+	}
+	_, err := d.ReadToken()
+	return true, err
+}
+
+// actions decodes a tfjson.Actions as encoding/json does.
+func (f *planFast) actions() (tfjson.Actions, error) {
+	d := f.d
+	switch d.PeekKind() {
+	case 'n':
+		return nil, d.SkipValue()
+	case '[':
+	default:
+		return nil, errPlanFallback
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return nil, err
+	}
+	a := tfjson.Actions{}
+	for d.PeekKind() != ']' {
+		var s string
+		if err := f.str(&s); err != nil {
+			return nil, err
+		}
+		a = append(a, tfjson.Action(s))
+	}
+	_, err := d.ReadToken()
+	return a, err
+}
+
+// priorModule walks a prior_state module (see decodePriorModule).
+func (f *planFast) priorModule() error {
+	d := f.d
+	var moduleAddress string
+	return f.object(func(key []byte) error {
+		switch string(key) {
+		case "address":
+			return f.str(&moduleAddress)
+		case "resources":
+			return f.array(f.priorResource)
+		case "child_modules":
+			return f.array(f.priorModule)
+		}
+		return d.SkipValue()
+	})
+}
+
+// priorResource walks one prior_state resource (see planPriorResource).
+func (f *planFast) priorResource() error {
+	d := f.d
+	switch d.PeekKind() {
+	case 'n':
+		f.add(&planFastItem{prior: true})
+		return d.SkipValue()
+	case '{':
+	default:
+		return errPlanFallback
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	it := &planFastItem{prior: true}
+	seen := 0
+	for d.PeekKind() != '}' {
+		key, err := f.key()
+		if err != nil {
+			return err
+		}
+		bit := 0
+		switch string(key) {
+		case "address":
+			bit, err = pfAddress, f.str(&it.address)
+		case "mode":
+			bit, err = pfMode, f.str(&it.mode)
+		case "type":
+			bit, err = pfType, f.str(&it.typ)
+		case "name":
+			bit, err = pfName, f.str(&it.name)
+		case "index":
+			bit = pfIndex
+			it.index, err = f.any()
+		case "deposed_key":
+			bit, err = pfDeposed, f.str(&it.deposed)
+		case "values":
+			bit = pfValues
+			it.values, err = f.rawValue()
+		default:
+			if planFastFolds(key, "address", "mode", "type", "name", "index", "deposed_key", "values") {
+				return errPlanFallback
+			}
+			err = d.SkipValue()
+		}
+		if err != nil {
+			return err
+		}
+		if seen&bit != 0 {
+			return errPlanFallback
+		}
+		seen |= bit
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	it.skip = it.deposed != ""
+	f.add(it)
+	return nil
+}
+
+// add records an entry and, when its type is relevant, has a worker prune
+// its values.
+func (f *planFast) add(it *planFastItem) {
+	f.items = append(f.items, it)
+	if it.skip {
+		return
+	}
+	attrs, ok := planRelevantAttributes[it.typ]
+	if !ok {
+		return
+	}
+	it.attrs = attrs
+	f.jobs <- it
+}
+
+// merge applies the entries in document order, as decodePlanStream does.
+func (f *planFast) merge() error {
+	p := f.p
+	for _, it := range f.items {
+		if it.skip {
+			continue
+		}
+		if !it.prior {
+			if _, dup := p.changed[it.address]; !dup {
+				p.changed[it.address] = struct{}{}
+				if a := it.actions; a.Delete() || a.Forget() {
+					p.deletedCount++
+				}
+			}
+			if it.attrs == nil {
+				continue
+			}
+			if it.err != nil {
+				return it.err
+			}
+			p.changes = append(p.changes, &planResource{
+				Address: it.address, ModuleAddress: it.moduleAddress, Mode: it.mode,
+				Type: it.typ, Name: it.name, Index: it.index, Actions: it.actions,
+				Values: it.prunedValues, Unknown: it.prunedUnknown,
+			})
+			continue
+		}
+		if _, changed := p.changed[it.address]; changed {
+			continue
+		}
+		p.priorOnly[it.address] = struct{}{}
+		if it.attrs == nil {
+			continue
+		}
+		if it.err != nil {
+			return it.err
+		}
+		if _, seen := p.prior[it.address]; !seen {
+			p.priorOrder = append(p.priorOrder, it.address)
+		}
+		p.prior[it.address] = &planResource{
+			Address: it.address, ModuleAddress: planModuleOfAddress(it.address), Mode: it.mode,
+			Type: it.typ, Name: it.name, Index: it.index, Values: it.prunedValues,
+			Actions: tfjson.Actions{tfjson.ActionNoop}, FromPrior: true,
+		}
+	}
+	return nil
+}
+
+// planFastPrune is planPruneObject on a raw value already validated by the
+// walk.
+func planFastPrune(d *jsontext.Decoder, raw []byte, keys []string) (map[string]any, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] != '{' {
+		return nil, errPlanFallback
+	}
+	d.Reset(bytes.NewBuffer(raw), planJSONOptions())
+	if _, err := d.ReadToken(); err != nil {
+		return nil, err
+	}
+	var found [16][]byte
+	if len(keys) > len(found) {
+		return nil, errPlanFallback
+	}
+	for d.PeekKind() != '}' {
+		name, err := d.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		key, err := planFastName(name)
+		if err != nil {
+			return nil, err
+		}
+		i := 0
+		for i < len(keys) && string(key) != keys[i] {
+			i++
+		}
+		if i == len(keys) {
+			if err := d.SkipValue(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		v, err := d.ReadValue()
+		if err != nil {
+			return nil, err
+		}
+		end := int(d.InputOffset())
+		start := end - len(v)
+		if start < 0 || end > len(raw) {
+			return nil, errPlanFallback
+		}
+		// The last of duplicated keys wins, as in a map.
+		found[i] = raw[start:end:end]
+	}
+	if _, err := d.ReadToken(); err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(keys))
+	for i, k := range keys {
+		if found[i] == nil {
+			continue
+		}
+		x, err := planFastAny(found[i])
+		if err != nil {
+			return nil, err
+		}
+		if x != nil {
+			out[k] = x
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,206 @@
+package leastpriv
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/bench/planfixture"
+)
+
+// planFastSeeds are the scenario plans and a generated one.
+func planFastSeeds(t testing.TB) map[string][]byte {
+	t.Helper()
+	seeds := map[string][]byte{}
+	paths, err := filepath.Glob(filepath.Join("testdata", "plans", "*", "plan.json"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no scenario plans: %v", err)
+	}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seeds[filepath.Base(filepath.Dir(p))] = b
+	}
+	var buf bytes.Buffer
+	if err := planfixture.Write(&buf, 300); err != nil {
+		t.Fatal(err)
+	}
+	seeds["generated-300"] = buf.Bytes()
+	return seeds
+}
+
+// TestDecodePlanFastMatchesStream checks that the fast reader reads every
+// scenario plan itself (no fallback) and exactly as the reference reader.
+func TestDecodePlanFastMatchesStream(t *testing.T) {
+	t.Parallel()
+	for name, b := range planFastSeeds(t) {
+		t.Run(name, func(t *testing.T) {
+			fast, err := decodePlanFast(b)
+			if err != nil {
+				t.Fatalf("fast reader declined the plan: %v", err)
+			}
+			ref, err := decodePlanStream(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(fast, ref) {
+				t.Errorf("fast reader differs from the reference reader")
+			}
+		})
+	}
+}
+
+// TestDecodePlanFastEdgeCases covers inputs the fast reader must read as
+// encoding/json does, or leave to the reference reader.
+func TestDecodePlanFastEdgeCases(t *testing.T) {
+	t.Parallel()
+	const head = `{"format_version":"1.2","resource_changes":[`
+	tests := map[string]struct {
+		input    string
+		fallback bool
+	}{
+		"null entry":          {input: head + `null]}`},
+		"null change":         {input: head + `{"address":"a","type":"aws_iam_role","change":null}]}`},
+		"null fields":         {input: head + `{"address":null,"type":"aws_iam_role","index":null,"change":{"actions":null,"after":null}}]}`},
+		"escaped names":       {input: head + `{"addr\u0065ss":"a\"b","type":"aws_iam_role","change":{"actions":["create"],"after":{"n\u0061me":"x\u00e9","name":"y"}}}]}`},
+		"duplicate attribute": {input: head + `{"address":"a","type":"aws_iam_role","change":{"actions":["create"],"after":{"name":"x","name":"y"}}}]}`},
+		"irrelevant type":     {input: head + `{"address":"a","type":"aws_s3_bucket","change":{"actions":["create"],"after":"not an object"}}]}`},
+		"index kinds":         {input: head + `{"address":"a","type":"aws_iam_role","index":"k","change":{"actions":["create"]}},{"address":"b","type":"aws_iam_role","index":1.5e3,"change":{"actions":["delete"]}},{"address":"c","type":"aws_iam_role","index":{"x":[1]},"change":{"actions":[]}}]}`},
+		"deposed":             {input: head + `{"address":"a","type":"aws_iam_role","deposed":"00","change":{"actions":["delete"]}}]}`},
+		"prior state":         {input: `{"format_version":"1.2","prior_state":{"values":{"root_module":{"resources":[null,{"address":"aws_iam_role.r","mode":"managed","type":"aws_iam_role","values":{"name":"r","arn":"arn:aws:iam::1:role/r"}}],"child_modules":[null,{"address":"module.m","resources":[{"address":"module.m.aws_iam_role.r","type":"aws_iam_role","values":null}]}]}}}}`},
+		"folded field name":   {input: head + `{"Address":"a","type":"aws_iam_role","change":{"actions":["create"]}}]}`, fallback: true},
+		"kelvin sign":         {input: head + `{"address":"a","type":"aws_iam_role","change":{"actions":["create"],"after_un\u212anown":{}}}]}`, fallback: true},
+		"duplicate field":     {input: head + `{"address":"a","address":"b","type":"aws_iam_role","change":{"actions":["create"]}}]}`, fallback: true},
+		"big number":          {input: head + `{"address":"a","type":"aws_iam_role","change":{"actions":["create"],"after":{"name":1e999}}}]}`, fallback: true},
+		"big irrelevant":      {input: head + `{"address":"a","type":"aws_iam_role","change":{"actions":["create"],"after":{"tags":1e999}}}]}`},
+		"relevant not object": {input: head + `{"address":"a","type":"aws_iam_role","change":{"actions":["create"],"after":[]}}]}`, fallback: true},
+		"invalid utf-8":       {input: head + "{\"address\":\"a\xff\",\"type\":\"aws_iam_role\",\"change\":{\"actions\":[\"create\"]}}]}", fallback: true},
+		"lone surrogate":      {input: head + `{"address":"a\ud800","type":"aws_iam_role","change":{"actions":["create"]}}]}`, fallback: true},
+		"number type":         {input: head + `{"address":7}]}`, fallback: true},
+		"trailing data":       {input: `{"format_version":"1.2"} {}`, fallback: true},
+		"planned_values":      {input: `{"format_version":"1.2","planned_values":{"outputs":{},"root_module":{"resources":[{"x":1}],"child_modules":[{"resources":null}]}}}`},
+		"planned_values type": {input: `{"format_version":"1.2","planned_values":{"root_module":{"resources":{}}}}`, fallback: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b := []byte(tc.input)
+			ref, refErr := decodePlanStream(bytes.NewReader(b))
+			fast, err := decodePlanFast(b)
+			if tc.fallback {
+				if err == nil {
+					t.Fatalf("fast reader accepted input it must leave to the reference reader")
+				}
+			} else if err != nil {
+				t.Fatalf("fast reader declined: %v (reference: %v)", err, refErr)
+			}
+			if err == nil {
+				if refErr != nil {
+					t.Fatalf("fast reader accepted input the reference reader rejects: %v", refErr)
+				}
+				if !reflect.DeepEqual(fast, ref) {
+					t.Errorf("fast reader differs from the reference reader:\n%+v\n%+v", fast, ref)
+				}
+			}
+			// Through decodePlan the result is always the reference one.
+			got, gotErr := decodePlan(bytes.NewReader(b))
+			if (gotErr == nil) != (refErr == nil) || (gotErr != nil && gotErr.Error() != refErr.Error()) {
+				t.Fatalf("decodePlan error %v, reference %v", gotErr, refErr)
+			}
+			if gotErr == nil && !reflect.DeepEqual(got, ref) {
+				t.Errorf("decodePlan differs from the reference reader")
+			}
+		})
+	}
+}
+
+// TestReviewPlanFileMapped reads a plan through a mapped *os.File, from the
+// start and after part of it was read, as from a reader.
+func TestReviewPlanFileMapped(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join("testdata", "plans", "launch_template_imds", "plan.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ReviewPlan(bytes.NewReader(b), CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := ReviewPlan(f, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("mapped file review differs")
+	}
+	// A file positioned after some leading whitespace.
+	tmp := filepath.Join(t.TempDir(), "plan.json")
+	if err := os.WriteFile(tmp, append([]byte("   \n"), b...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	g, err := os.Open(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if _, err := g.Read(make([]byte, 2)); err != nil {
+		t.Fatal(err)
+	}
+	got, err = ReviewPlan(g, CheckOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("review of a partly read file differs")
+	}
+	// An empty file is reported as empty input.
+	empty := filepath.Join(t.TempDir(), "empty.json")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e, err := os.Open(empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if _, err := ReviewPlan(e, CheckOptions{}); err == nil || !strings.Contains(err.Error(), "empty input") {
+		t.Errorf("empty file: error %v", err)
+	}
+}
+
+// FuzzDecodePlanFast checks that whatever the fast reader accepts, the
+// reference reader reads the same way.
+func FuzzDecodePlanFast(f *testing.F) {
+	for _, s := range []string{"pi003_wildcard_action", "instance_profile", "prior_state_noop"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "plans", s, "plan.json"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"module.a[\"x\"].aws_iam_role.r[0]","type":"aws_iam_role","change":{"actions":["create"],"after":{"name":"a","name":null},"after_unknown":{"name":true}}}],"configuration":{"root_module":{}}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fast, err := decodePlanFast(b)
+		if err != nil {
+			return
+		}
+		ref, err := decodePlanStream(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("fast reader accepted input the reference reader rejects: %v", err)
+		}
+		if !reflect.DeepEqual(fast, ref) {
+			t.Fatalf("fast reader differs from the reference reader")
+		}
+	})
+}

@@ -1,0 +1,32 @@
+//go:build unix
+
+package leastpriv
+
+import (
+	"io"
+	"os"
+	"syscall"
+)
+
+// planMapFile maps the rest of a regular file into memory, read-only, so that
+// a big plan is read without copying it into the Go heap (where it would
+// also raise the garbage collector's goal). It returns ok false when f
+// cannot be mapped; release unmaps it.
+func planMapFile(f *os.File) (data []byte, release func(), ok bool) {
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() <= 0 || fi.Size() > 1<<40 {
+		return nil, nil, false
+	}
+	off, err := f.Seek(0, io.SeekCurrent)
+	if err != nil || off >= fi.Size() {
+		return nil, nil, false
+	}
+	m, err := syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return nil, nil, false
+	}
+	_ = syscall.Madvise(m, syscall.MADV_SEQUENTIAL)
+	// Consume the input, as reading it would.
+	_, _ = f.Seek(0, io.SeekEnd)
+	return m[off:], func() { _ = syscall.Munmap(m) }, true
+}
