@@ -128,3 +128,32 @@ func TestIAMListPoliciesAndEntities(t *testing.T) {
 	_, err = c.iam.ListEntitiesForPolicy(cx, &iam.ListEntitiesForPolicyInput{PolicyArn: aws.String("arn:aws:iam::aws:policy/Nope")})
 	wantCode(t, err, "NoSuchEntity")
 }
+
+// TestLargeResponses guards the work-around in ServeHTTP for the SDK's
+// request-body race (see bigResponse): large bodies must arrive intact.
+func TestLargeResponses(t *testing.T) {
+	t.Parallel()
+	c := newClients(t, nil)
+	for range 8 {
+		p := iam.NewListPoliciesPaginator(c.iam, &iam.ListPoliciesInput{Scope: iamtypes.PolicyScopeTypeAws, MaxItems: aws.Int32(400)})
+		n := 0
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx(t))
+			must(t, err)
+			n += len(out.Policies)
+		}
+		if n != ManagedPolicyCount() {
+			t.Fatalf("%d policies", n)
+		}
+	}
+	arn := aws.String("arn:aws:iam::aws:policy/ReadOnlyAccess")
+	gp, err := c.iam.GetPolicy(ctx(t), &iam.GetPolicyInput{PolicyArn: arn})
+	must(t, err)
+	for range 20 {
+		v, err := c.iam.GetPolicyVersion(ctx(t), &iam.GetPolicyVersionInput{PolicyArn: arn, VersionId: gp.Policy.DefaultVersionId})
+		must(t, err)
+		if len(aws.ToString(v.PolicyVersion.Document)) < 10000 {
+			t.Fatalf("document only %d bytes", len(aws.ToString(v.PolicyVersion.Document)))
+		}
+	}
+}

@@ -115,6 +115,11 @@ func (s *Server) nextReqID() string {
 	return fmt.Sprintf("a1b2c3d4-%04x-4%03x-8%03x-%012x", (n>>40)&0xffff, (n>>28)&0xfff, (n>>16)&0xfff, n&0xffffffffffff)
 }
 
+const (
+	bigResponse      = 2048
+	bigResponseDelay = 5 * time.Millisecond
+)
+
 // ServeHTTP serves AWS APIs and the /_awsemu/ admin API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/_awsemu/") || r.URL.Path == "/_awsemu" {
@@ -170,6 +175,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.service == "dynamodb" {
 		// DynamoDB sends a CRC32 of the body; the SDK verifies it when present.
 		w.Header().Set("X-Amz-Crc32", strconv.FormatUint(uint64(crc32.ChecksumIEEE(c.out)), 10))
+	}
+	if len(c.out) > bigResponse {
+		// Work around an aws-sdk-go-v2/smithy-go race that only a very fast
+		// server exposes: the SDK closes the request body as soon as the
+		// response headers arrive; if net/http's writeLoop has not yet made
+		// its final read of that body, the SDK's body wrapper answers io.EOF
+		// from WriteTo, net/http treats it as a write error and closes the
+		// connection, and the rest of a large response body is lost ("use of
+		// closed network connection"). Bodies up to bigResponse arrive in
+		// the client's first read and are safe; larger ones wait a moment so
+		// the client's writeLoop finishes first, as it always does over a
+		// real network.
+		time.Sleep(bigResponseDelay)
 	}
 	w.Header().Set("Content-Length", fmt.Sprint(len(c.out)))
 	w.WriteHeader(c.status)
