@@ -169,9 +169,16 @@ func statementGrants(st *Statement, policy, n int) []Grant {
 		notActionVia = fmt.Sprintf("%s: NotAction %s", label, quoteList(st.NotAction))
 	}
 	viaByPattern := map[string]string{}
+	literal := literalActionPatterns(st)
 	for i := range dynamodbActions {
 		a := &dynamodbActions[i]
-		pattern, ok := matchingActionPattern(st, a.Name)
+		var pattern string
+		var ok bool
+		if literal != nil {
+			pattern, ok = literal[i]
+		} else {
+			pattern, ok = matchingActionPattern(st, a.Name)
+		}
 		if !ok {
 			continue
 		}
@@ -216,6 +223,35 @@ func statementGrants(st *Statement, policy, n int) []Grant {
 		}
 	}
 	return out
+}
+
+// literalActionPatterns is matchingActionPattern for all catalogue actions
+// at once when every Action pattern of st is a literal ASCII name (no glob):
+// the first pattern naming each catalogue action, by index. It returns nil
+// otherwise.
+func literalActionPatterns(st *Statement) map[int]string {
+	if st.NotAction != nil {
+		return nil
+	}
+	for _, p := range st.Action {
+		if hasGlob(p) {
+			return nil
+		}
+		for k := 0; k < len(p); k++ {
+			if p[k] >= 0x80 {
+				return nil
+			}
+		}
+	}
+	m := make(map[int]string, len(st.Action))
+	for _, p := range st.Action {
+		if i, ok := catalogueByLower[strings.ToLower(p)]; ok {
+			if _, dup := m[i]; !dup {
+				m[i] = p
+			}
+		}
+	}
+	return m
 }
 
 func matchingActionPattern(st *Statement, action string) (string, bool) {

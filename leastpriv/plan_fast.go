@@ -118,7 +118,9 @@ type planFast struct {
 	// document order; jobs feeds the pruning workers.
 	items []*planFastItem
 	jobs  chan *planFastItem
-	wg    sync.WaitGroup
+	// interned holds the values of mode and type seen so far.
+	interned map[string]string
+	wg       sync.WaitGroup
 }
 
 // planFastItem is one resource_changes or prior_state entry.
@@ -390,7 +392,7 @@ func (f *planFast) rawValue() ([]byte, error) {
 	}
 	end := int(f.d.InputOffset())
 	start := end - len(raw)
-	if start < 0 || end > len(f.buf) || !bytes.Equal(f.buf[start:end], raw) {
+	if start < 0 || end > len(f.buf) || f.buf[start] != raw[0] {
 		return nil, errPlanFallback
 	}
 	return f.buf[start:end:end], nil
@@ -413,6 +415,36 @@ func (f *planFast) str(dst *string) error {
 	s, ok := planFastString(raw)
 	if !ok {
 		return errPlanFallback
+	}
+	*dst = s
+	return nil
+}
+
+// internStr is str for the few distinct values of mode and type: each is
+// allocated once per plan.
+func (f *planFast) internStr(dst *string) error {
+	d := f.d
+	if d.PeekKind() != '"' {
+		return f.str(dst)
+	}
+	raw, err := d.ReadValue()
+	if err != nil {
+		return err
+	}
+	inner := raw[1 : len(raw)-1]
+	if s, ok := f.interned[string(inner)]; ok {
+		*dst = s
+		return nil
+	}
+	s, ok := planFastString(raw)
+	if !ok {
+		return errPlanFallback
+	}
+	if bytes.IndexByte(inner, '\\') < 0 {
+		if f.interned == nil {
+			f.interned = map[string]string{}
+		}
+		f.interned[s] = s
 	}
 	*dst = s
 	return nil
@@ -527,9 +559,9 @@ func (f *planFast) change() error {
 		case "module_address":
 			bit, err = pfModuleAddress, f.str(&it.moduleAddress)
 		case "mode":
-			bit, err = pfMode, f.str(&it.mode)
+			bit, err = pfMode, f.internStr(&it.mode)
 		case "type":
-			bit, err = pfType, f.str(&it.typ)
+			bit, err = pfType, f.internStr(&it.typ)
 		case "name":
 			bit, err = pfName, f.str(&it.name)
 		case "index":
@@ -679,9 +711,9 @@ func (f *planFast) priorResource() error {
 		case "address":
 			bit, err = pfAddress, f.str(&it.address)
 		case "mode":
-			bit, err = pfMode, f.str(&it.mode)
+			bit, err = pfMode, f.internStr(&it.mode)
 		case "type":
-			bit, err = pfType, f.str(&it.typ)
+			bit, err = pfType, f.internStr(&it.typ)
 		case "name":
 			bit, err = pfName, f.str(&it.name)
 		case "index":

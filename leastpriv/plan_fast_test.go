@@ -204,3 +204,36 @@ func FuzzDecodePlanFast(f *testing.F) {
 		}
 	})
 }
+
+// TestLiteralActionPatterns checks the lookup of literal Action patterns
+// against matchingActionPattern.
+func TestLiteralActionPatterns(t *testing.T) {
+	t.Parallel()
+	loadCatalogue()
+	for _, actions := range [][]string{
+		{"dynamodb:GetItem", "DynamoDB:getitem", "dynamodb:Query", "s3:GetObject", "dynamodb:NoSuchAction"},
+		{"DYNAMODB:PUTITEM"},
+		{},
+	} {
+		st := &Statement{Action: actions}
+		lit := literalActionPatterns(st)
+		if lit == nil {
+			t.Fatalf("%q: not literal", actions)
+		}
+		for i := range dynamodbActions {
+			wantP, wantOK := matchingActionPattern(st, dynamodbActions[i].Name)
+			gotP, gotOK := lit[i]
+			if gotP != wantP || gotOK != wantOK {
+				t.Errorf("%q, %s: got %q %v, want %q %v", actions, dynamodbActions[i].Name, gotP, gotOK, wantP, wantOK)
+			}
+		}
+	}
+	for _, actions := range [][]string{{"dynamodb:Get*"}, {"dynamodb:?etItem"}, {"dynamodb:Get\u212aey"}} {
+		if literalActionPatterns(&Statement{Action: actions}) != nil {
+			t.Errorf("%q: taken as literal", actions)
+		}
+	}
+	if literalActionPatterns(&Statement{NotAction: []string{"dynamodb:GetItem"}}) != nil {
+		t.Errorf("NotAction taken as literal")
+	}
+}

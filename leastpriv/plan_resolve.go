@@ -35,7 +35,7 @@ func newPlanResolver(p *planData) *planResolver {
 		p:         p,
 		byAddr:    make(map[string]*planResource, len(p.changes)+len(p.prior)),
 		deleted:   map[string]bool{},
-		instances: map[string][]string{},
+		instances: make(map[string][]string, len(p.changes)+len(p.prior)),
 		cfgIndex:  map[string]*tfjson.ConfigResource{},
 		memo:      map[string]planValue{},
 		active:    map[string]bool{},
