@@ -63,6 +63,11 @@ type clusterFacts struct {
 	associations map[string]ekstypes.PodIdentityAssociationSummary
 }
 
+// associationID is the ID of the association serving ns/sa, or "".
+func (f *clusterFacts) associationID(ns, sa string) string {
+	return aws.ToString(f.associations[ns+"/"+sa].AssociationId)
+}
+
 // lookupCluster describes a cluster, its Pod Identity agent add-on and its
 // associations: three reads per cluster per provider instance.
 func lookupCluster(ctx context.Context, c *conns.AWSClient, name string) (*clusterFacts, error) {

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -94,6 +95,9 @@ func lpBrownfieldSeed() *awsemu.Seed {
 		s.IAMRoles = append(s.IAMRoles, awsemu.SeedRole{Name: name, AssumeRolePolicy: []byte(lpPodsTrust)})
 	}
 	s.IAMRoles = append(s.IAMRoles,
+		awsemu.SeedRole{Name: "shared", AssumeRolePolicy: []byte(lpPodsTrust), InlinePolicies: map[string]json.RawMessage{
+			"podidentity-least-privilege": json.RawMessage(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}]}`),
+		}},
 		awsemu.SeedRole{Name: "ec2-and-pods", AssumeRolePolicy: []byte(bothTrust)},
 		awsemu.SeedRole{Name: "lambda-only", AssumeRolePolicy: []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)},
 	)
@@ -123,6 +127,7 @@ func TestAccLeastPrivilege_brownfieldRejects(t *testing.T) {
 		"fargate-role":      `(?s)Role Is an EKS Node Role.*Fargate profile fp`,
 		"lambda-only":       `(?s)Role Does Not Trust EKS Pod Identity.*pods.eks.amazonaws.com.*sts:TagSession`,
 		"missing":           `(?s)IAM Role Not Found.*"missing"`,
+		"shared":            `(?s)Role Already Has This Resource's Policy.*overwrite each other's grant`,
 	}
 	var steps []resource.TestStep
 	for _, role := range lpSortedKeys(cases) {

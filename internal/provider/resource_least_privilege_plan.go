@@ -441,6 +441,22 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 				roleName, leastpriv.PodIdentityServicePrincipal, needed))
 		return false
 	}
+	if state == nil {
+		// The policy name is fixed: a second resource on the same existing
+		// role would overwrite the first one's grant.
+		_, err := findRolePolicyByTwoPartKey(ctx, c.IAM, roleName, policyName)
+		switch {
+		case err == nil && !isBeingReplaced(c, "association/"+cluster+"/"+ns+"/"+sa, facts.associationID(ns, sa)):
+			diags.AddAttributeError(rp, "Role Already Has This Resource's Policy",
+				fmt.Sprintf("Role %q already has an inline policy named %q, so another podidentity_least_privilege resource (or an earlier one) already uses it. "+
+					"Two resources on one existing role would overwrite each other's grant. Give each service account a role of its own (leave existing_role_name unset), "+
+					"or remove the old policy if nothing uses it.", roleName, policyName))
+			return false
+		case err != nil && !isNotFound(err):
+			diags.AddError("Checking IAM Role", fmt.Sprintf("reading IAM Role Policy (%s:%s): %s", roleName, policyName, err))
+			return false
+		}
+	}
 	plan.RoleARN = types.StringValue(aws.ToString(role.Arn))
 	if state != nil && equivalentPolicies(state.TrustPolicyJSON.ValueString(), trustDoc) {
 		plan.TrustPolicyJSON = state.TrustPolicyJSON
