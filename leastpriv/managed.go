@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // The latest version of every AWS managed policy (npm package
@@ -57,21 +59,66 @@ func managedCatalogue() *managedCat {
 			c.err = err
 			return
 		}
-		var file struct {
-			Policies map[string]struct {
-				ARN      string          `json:"arn"`
-				Document json.RawMessage `json:"document"`
-			} `json:"policies"`
-		}
-		if err := json.Unmarshal(b, &file); err != nil {
+		// A jsontext walk (several times faster than json.Unmarshal, which
+		// took most of the 80 ms this load cost): {"policies": {NAME:
+		// {"arn": ..., "document": {...}}}}.
+		d := jsontext.NewDecoder(bytes.NewBuffer(b))
+		if err := managedWalkObject(d, func(key string) error {
+			if key != "policies" {
+				return d.SkipValue()
+			}
+			return managedWalkObject(d, func(name string) error {
+				e := &managedEntry{name: name}
+				err := managedWalkObject(d, func(key string) error {
+					switch key {
+					case "arn":
+						tok, err := d.ReadToken()
+						if err != nil {
+							return err
+						}
+						e.arn = tok.String()
+					case "document":
+						v, err := d.ReadValue()
+						if err != nil {
+							return err
+						}
+						e.raw = json.RawMessage(bytes.Clone(v))
+					default:
+						return d.SkipValue()
+					}
+					return nil
+				})
+				c.byARN[e.arn] = e
+				return err
+			})
+		}); err != nil {
 			c.err = err
 			return
 		}
-		for name, p := range file.Policies {
-			c.byARN[p.ARN] = &managedEntry{name: name, arn: p.ARN, raw: p.Document}
-		}
 	})
 	return managedLoaded
+}
+
+// managedWalkObject reads an object, calling fn at each member's value.
+func managedWalkObject(d *jsontext.Decoder, fn func(key string) error) error {
+	tok, err := d.ReadToken()
+	if err != nil {
+		return err
+	}
+	if tok.Kind() != '{' {
+		return fmt.Errorf("expected an object, found %v", tok.Kind())
+	}
+	for d.PeekKind() != '}' {
+		tok, err := d.ReadToken()
+		if err != nil {
+			return err
+		}
+		if err := fn(tok.String()); err != nil {
+			return err
+		}
+	}
+	_, err = d.ReadToken()
+	return err
 }
 
 // normaliseManagedARN maps an AWS managed policy ARN of any partition to its

@@ -2,6 +2,9 @@ package leastpriv
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -235,5 +238,41 @@ func TestLiteralActionPatterns(t *testing.T) {
 	}
 	if literalActionPatterns(&Statement{NotAction: []string{"dynamodb:GetItem"}}) != nil {
 		t.Errorf("NotAction taken as literal")
+	}
+}
+
+// TestManagedCatalogueWalk checks the jsontext walk of the embedded AWS
+// managed policy catalogue against json.Unmarshal.
+func TestManagedCatalogueWalk(t *testing.T) {
+	t.Parallel()
+	cat := managedCatalogue()
+	if cat.err != nil {
+		t.Fatal(cat.err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(managedPoliciesGz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Policies map[string]struct {
+			ARN      string          `json:"arn"`
+			Document json.RawMessage `json:"document"`
+		} `json:"policies"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		t.Fatal(err)
+	}
+	if len(cat.byARN) != len(file.Policies) || len(cat.byARN) < 1000 {
+		t.Fatalf("%d policies, want %d", len(cat.byARN), len(file.Policies))
+	}
+	for name, p := range file.Policies {
+		e := cat.byARN[p.ARN]
+		if e == nil || e.name != name || e.arn != p.ARN || !bytes.Equal(e.raw, p.Document) {
+			t.Fatalf("policy %s differs", name)
+		}
 	}
 }
