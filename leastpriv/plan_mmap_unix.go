@@ -21,11 +21,10 @@ func planMapFile(f *os.File) (data []byte, release func(), ok bool) {
 	if err != nil || off >= fi.Size() {
 		return nil, nil, false
 	}
-	m, err := syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
+	m, err := syscall.Mmap(int(f.Fd()), 0, int(fi.Size()), syscall.PROT_READ, syscall.MAP_SHARED|planMapPopulate)
 	if err != nil {
 		return nil, nil, false
 	}
-	_ = syscall.Madvise(m, syscall.MADV_SEQUENTIAL)
 	// Consume the input, as reading it would.
 	_, _ = f.Seek(0, io.SeekEnd)
 	return m[off:], func() { _ = syscall.Munmap(m) }, true

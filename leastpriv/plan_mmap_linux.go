@@ -1,0 +1,9 @@
+//go:build linux
+
+package leastpriv
+
+import "syscall"
+
+// planMapPopulate has the kernel map the whole file at once instead of one
+// page fault per page.
+const planMapPopulate = syscall.MAP_POPULATE

@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package leastpriv
+
+const planMapPopulate = 0
