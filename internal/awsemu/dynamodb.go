@@ -86,7 +86,7 @@ func ddbDescribeTable(c *call) {
 		table["LatestStreamArn"] = t.LatestStreamARN
 		table["LatestStreamLabel"] = t.LatestStreamLabel
 	}
-	c.jsonResult(200, map[string]any{"Table": table})
+	c.jsonResult(map[string]any{"Table": table})
 }
 
 func ddbListTables(c *call) {
@@ -95,5 +95,5 @@ func ddbListTables(c *call) {
 		names = append(names, n)
 	}
 	sortStrings(names)
-	c.jsonResult(200, map[string]any{"TableNames": names})
+	c.jsonResult(map[string]any{"TableNames": names})
 }

@@ -48,16 +48,20 @@ func (c *call) cluster() *Cluster {
 	return cl
 }
 
+// eksMaxResults is the largest maxResults the EKS list operations accept.
+const eksMaxResults = 100
+
 // eksPage applies maxResults/nextToken to n items.
-func (c *call) eksPage(n, maxAllowed int) (start, end int, next *string, ok bool) {
-	max := maxAllowed
+func (c *call) eksPage(n int) (start, end int, next *string, ok bool) {
+	maxAllowed := eksMaxResults
+	limit := maxAllowed
 	if v := c.query.Get("maxResults"); v != "" {
 		m, err := strconv.Atoi(v)
 		if err != nil || m < 1 || m > maxAllowed {
 			c.fail("InvalidParameterException", 400, fmt.Sprintf("maxResults must be between 1 and %d", maxAllowed))
 			return 0, 0, nil, false
 		}
-		max = m
+		limit = m
 	}
 	if t := c.query.Get("nextToken"); t != "" {
 		b, err := base64.RawURLEncoding.DecodeString(t)
@@ -68,7 +72,7 @@ func (c *call) eksPage(n, maxAllowed int) (start, end int, next *string, ok bool
 		}
 		start = i
 	}
-	end = start + max
+	end = start + limit
 	if end >= n {
 		return start, n, nil, true
 	}
@@ -82,11 +86,11 @@ func eksListClusters(c *call) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	start, end, next, ok := c.eksPage(len(names), 100)
+	start, end, next, ok := c.eksPage(len(names))
 	if !ok {
 		return
 	}
-	c.jsonResult(200, map[string]any{"clusters": nonNil(names[start:end]), "nextToken": next})
+	c.jsonResult(map[string]any{"clusters": nonNil(names[start:end]), "nextToken": next})
 }
 
 func nonNil(s []string) []string {
@@ -110,7 +114,7 @@ func eksDescribeCluster(c *call) {
 		elb = map[string]any{"enabled": true}
 	}
 	oidcID := strings.ToUpper(strings.TrimPrefix(strings.Split(cl.Endpoint, ".")[0], "https://"))
-	c.jsonResult(200, map[string]any{"cluster": map[string]any{
+	c.jsonResult(map[string]any{"cluster": map[string]any{
 		"name": cl.Name, "arn": cl.ARN, "createdAt": epoch(cl.CreatedAt), "version": cl.Version,
 		"endpoint": cl.Endpoint, "roleArn": cl.RoleARN, "status": cl.Status, "platformVersion": "eks.1",
 		"resourcesVpcConfig": map[string]any{
@@ -140,11 +144,11 @@ func eksListNodegroups(c *call) {
 	for _, n := range cl.NodeGroups {
 		names = append(names, n.Name)
 	}
-	start, end, next, ok := c.eksPage(len(names), 100)
+	start, end, next, ok := c.eksPage(len(names))
 	if !ok {
 		return
 	}
-	c.jsonResult(200, map[string]any{"nodegroups": nonNil(names[start:end]), "nextToken": next})
+	c.jsonResult(map[string]any{"nodegroups": nonNil(names[start:end]), "nextToken": next})
 }
 
 func eksDescribeNodegroup(c *call) {
@@ -174,7 +178,7 @@ func eksDescribeNodegroup(c *call) {
 		} else {
 			ng["diskSize"] = 20
 		}
-		c.jsonResult(200, map[string]any{"nodegroup": ng})
+		c.jsonResult(map[string]any{"nodegroup": ng})
 		return
 	}
 	c.fail("ResourceNotFoundException", 404, fmt.Sprintf("No node group found for name: %s.", name))
@@ -189,11 +193,11 @@ func eksListAccessEntries(c *call) {
 	for _, a := range cl.AccessEntries {
 		names = append(names, a.PrincipalARN)
 	}
-	start, end, next, ok := c.eksPage(len(names), 100)
+	start, end, next, ok := c.eksPage(len(names))
 	if !ok {
 		return
 	}
-	c.jsonResult(200, map[string]any{"accessEntries": nonNil(names[start:end]), "nextToken": next})
+	c.jsonResult(map[string]any{"accessEntries": nonNil(names[start:end]), "nextToken": next})
 }
 
 func eksDescribeAccessEntry(c *call) {
@@ -211,7 +215,7 @@ func eksDescribeAccessEntry(c *call) {
 		if a.Type == "STANDARD" {
 			groups = nil
 		}
-		c.jsonResult(200, map[string]any{"accessEntry": map[string]any{
+		c.jsonResult(map[string]any{"accessEntry": map[string]any{
 			"clusterName": cl.Name, "principalArn": a.PrincipalARN, "kubernetesGroups": groups,
 			"accessEntryArn": a.ARN, "createdAt": epoch(a.CreatedAt), "modifiedAt": epoch(a.CreatedAt),
 			"tags": map[string]string{}, "username": a.Username, "type": a.Type,
@@ -230,11 +234,11 @@ func eksListFargateProfiles(c *call) {
 	for _, f := range cl.FargateProfiles {
 		names = append(names, f.Name)
 	}
-	start, end, next, ok := c.eksPage(len(names), 100)
+	start, end, next, ok := c.eksPage(len(names))
 	if !ok {
 		return
 	}
-	c.jsonResult(200, map[string]any{"fargateProfileNames": nonNil(names[start:end]), "nextToken": next})
+	c.jsonResult(map[string]any{"fargateProfileNames": nonNil(names[start:end]), "nextToken": next})
 }
 
 func eksDescribeFargateProfile(c *call) {
@@ -252,7 +256,7 @@ func eksDescribeFargateProfile(c *call) {
 		for _, ns := range f.Namespaces {
 			sel = append(sel, map[string]any{"namespace": ns})
 		}
-		c.jsonResult(200, map[string]any{"fargateProfile": map[string]any{
+		c.jsonResult(map[string]any{"fargateProfile": map[string]any{
 			"fargateProfileName": f.Name, "fargateProfileArn": f.ARN, "clusterName": cl.Name,
 			"createdAt": epoch(f.CreatedAt), "podExecutionRoleArn": f.PodExecutionRoleARN,
 			"subnets": []string{"subnet-0a1b2c3d4e5f60001"}, "selectors": sel, "status": "ACTIVE",
@@ -272,11 +276,11 @@ func eksListAddons(c *call) {
 	for _, a := range cl.Addons {
 		names = append(names, a.Name)
 	}
-	start, end, next, ok := c.eksPage(len(names), 100)
+	start, end, next, ok := c.eksPage(len(names))
 	if !ok {
 		return
 	}
-	c.jsonResult(200, map[string]any{"addons": nonNil(names[start:end]), "nextToken": next})
+	c.jsonResult(map[string]any{"addons": nonNil(names[start:end]), "nextToken": next})
 }
 
 func eksDescribeAddon(c *call) {
@@ -296,7 +300,7 @@ func eksDescribeAddon(c *call) {
 				piaARNs = append(piaARNs, as.ARN)
 			}
 		}
-		c.jsonResult(200, map[string]any{"addon": map[string]any{
+		c.jsonResult(map[string]any{"addon": map[string]any{
 			"addonName": a.Name, "clusterName": cl.Name, "status": "ACTIVE", "addonVersion": a.Version,
 			"health": map[string]any{"issues": []any{}}, "addonArn": a.ARN,
 			"createdAt": epoch(a.CreatedAt), "modifiedAt": epoch(a.CreatedAt), "tags": map[string]string{},
@@ -513,7 +517,7 @@ func eksCreateAssociation(c *call) {
 				return
 			}
 			if a := cl.assocIdx[use.assocID]; a != nil {
-				c.jsonResult(200, map[string]any{"association": assocJSON(a)})
+				c.jsonResult(map[string]any{"association": assocJSON(a)})
 				return
 			}
 		}
@@ -549,7 +553,7 @@ func eksCreateAssociation(c *call) {
 	if in.ClientRequestToken != nil {
 		c.st.tokens[tokKey] = tokenUse{assocID: a.ID, params: string(params)}
 	}
-	c.jsonResult(200, map[string]any{"association": assocJSON(a)})
+	c.jsonResult(map[string]any{"association": assocJSON(a)})
 }
 
 func (st *state) newAssociation(cl *Cluster, ns, sa, role string, now time.Time) *Association {
@@ -609,7 +613,7 @@ func eksDescribeAssociation(c *call) {
 		return
 	}
 	if a := c.association(cl); a != nil {
-		c.jsonResult(200, map[string]any{"association": assocJSON(a)})
+		c.jsonResult(map[string]any{"association": assocJSON(a)})
 	}
 }
 
@@ -661,7 +665,7 @@ func eksUpdateAssociation(c *call) {
 		a.Policy = *in.Policy
 	}
 	a.ModifiedAt = c.now.UTC()
-	c.jsonResult(200, map[string]any{"association": assocJSON(a)})
+	c.jsonResult(map[string]any{"association": assocJSON(a)})
 }
 
 func eksDeleteAssociation(c *call) {
@@ -684,7 +688,7 @@ func eksDeleteAssociation(c *call) {
 			break
 		}
 	}
-	c.jsonResult(200, map[string]any{"association": assocJSON(a)})
+	c.jsonResult(map[string]any{"association": assocJSON(a)})
 }
 
 func eksListAssociations(c *call) {
@@ -699,7 +703,7 @@ func eksListAssociations(c *call) {
 			matched = append(matched, a)
 		}
 	}
-	start, end, next, ok := c.eksPage(len(matched), 100)
+	start, end, next, ok := c.eksPage(len(matched))
 	if !ok {
 		return
 	}
@@ -712,7 +716,7 @@ func eksListAssociations(c *call) {
 		}
 		out = append(out, m)
 	}
-	c.jsonResult(200, map[string]any{"associations": out, "nextToken": next})
+	c.jsonResult(map[string]any{"associations": out, "nextToken": next})
 }
 
 // --- tags ----------------------------------------------------------------------
@@ -751,7 +755,7 @@ func eksListTags(c *call) {
 	if out == nil {
 		out = map[string]string{}
 	}
-	c.jsonResult(200, map[string]any{"tags": out})
+	c.jsonResult(map[string]any{"tags": out})
 }
 
 func eksTagResource(c *call) {
@@ -784,7 +788,7 @@ func eksTagResource(c *call) {
 		return
 	}
 	*tags = merged
-	c.jsonResult(200, map[string]any{})
+	c.jsonResult(map[string]any{})
 }
 
 func eksUntagResource(c *call) {
@@ -800,5 +804,5 @@ func eksUntagResource(c *call) {
 	for _, k := range keys {
 		delete(*tags, k)
 	}
-	c.jsonResult(200, map[string]any{})
+	c.jsonResult(map[string]any{})
 }

@@ -86,7 +86,7 @@ func eksAuthAssumeRole(c *call) {
 		Source: "eks-auth:AssumeRoleForPodIdentity", Tags: tags, Expiration: c.now.Add(6 * time.Hour).UTC()})
 	t := c.now.UTC().Truncate(time.Second)
 	r.LastUsed, r.LastUsedRegion = &t, c.st.region
-	c.jsonResult(200, map[string]any{
+	c.jsonResult(map[string]any{
 		"subject":  map[string]string{"namespace": ns, "serviceAccount": sa},
 		"audience": "pods.eks.amazonaws.com",
 		"podIdentityAssociation": map[string]string{

@@ -151,7 +151,7 @@ func awsURLEncode(s string) string {
 func xmlTags(tags []Tag) []xTag {
 	out := make([]xTag, 0, len(tags))
 	for _, t := range tags {
-		out = append(out, xTag{Key: t.Key, Value: t.Value})
+		out = append(out, xTag(t))
 	}
 	return out
 }
@@ -244,14 +244,14 @@ func mergeTags(existing, add []Tag) []Tag {
 // paginate applies IAM Marker/MaxItems to n items. It returns [start,end),
 // the next marker and whether the result is truncated.
 func (c *call) paginate(n int) (start, end int, marker string, truncated, ok bool) {
-	max := 100
+	limit := 100
 	if v := c.form.Get("MaxItems"); v != "" {
 		m, err := strconv.Atoi(v)
 		if err != nil || m < 1 || m > 1000 {
 			validationError(c, v, "maxItems", "Member must have value between 1 and 1000")
 			return 0, 0, "", false, false
 		}
-		max = m
+		limit = m
 	}
 	if m := c.form.Get("Marker"); m != "" {
 		b, err := base64.RawURLEncoding.DecodeString(m)
@@ -262,7 +262,7 @@ func (c *call) paginate(n int) (start, end int, marker string, truncated, ok boo
 		}
 		start = i
 	}
-	end = start + max
+	end = start + limit
 	if end >= n {
 		return start, n, "", false, true
 	}

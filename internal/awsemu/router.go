@@ -367,12 +367,13 @@ func (c *call) xmlResult(result any) {
 }
 
 // jsonResult writes a JSON body with the service's content type.
-func (c *call) jsonResult(status int, v any) {
+// jsonResult writes a successful JSON response.
+func (c *call) jsonResult(v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err)
 	}
-	c.status = status
+	c.status = 200
 	if c.service == "dynamodb" {
 		c.hdr.Set("Content-Type", "application/x-amz-json-1.0")
 	} else {
