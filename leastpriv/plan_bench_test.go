@@ -3,6 +3,8 @@ package leastpriv_test
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/bench/planfixture"
@@ -25,6 +27,44 @@ func BenchmarkReviewPlan(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				review, err := leastpriv.ReviewPlan(bytes.NewReader(plan), leastpriv.CheckOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(review.Findings) == 0 {
+					b.Fatal("no findings in the generated plan")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkReviewPlanFile is BenchmarkReviewPlan on plan files, as the
+// podidentity-check CLI reads them (mapped into memory instead of copied
+// into the heap).
+func BenchmarkReviewPlanFile(b *testing.B) {
+	for _, n := range []int{1000, 5000, 20000} {
+		path := filepath.Join(b.TempDir(), "plan.json")
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := planfixture.Write(f, n); err != nil {
+			b.Fatal(err)
+		}
+		size, _ := f.Seek(0, 1)
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("resources=%d", n), func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				f, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				review, err := leastpriv.ReviewPlan(f, leastpriv.CheckOptions{})
+				f.Close()
 				if err != nil {
 					b.Fatal(err)
 				}

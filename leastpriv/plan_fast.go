@@ -314,12 +314,23 @@ func planFastString(raw []byte) (string, bool) {
 	if bytes.IndexByte(inner, '\\') < 0 {
 		return string(inner), true
 	}
-	b, err := jsontext.AppendUnquote(nil, raw)
+	// Unquote into a pooled buffer: the string conversion is then the
+	// only allocation (policy documents are JSON in JSON strings, full of
+	// escapes).
+	bp := planUnquoteBufs.Get().(*[]byte) //nolint:forcetypeassert // only *[]byte is stored
+	b, err := jsontext.AppendUnquote((*bp)[:0], raw)
+	s := string(b)
+	if cap(b) <= 64<<10 {
+		*bp = b
+		planUnquoteBufs.Put(bp)
+	}
 	if err != nil {
 		return "", false
 	}
-	return string(b), true
+	return s, true
 }
+
+var planUnquoteBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // object walks an object (null is an empty one), calling fn with the
 // decoder at each member's value; fn must consume it.
