@@ -18,7 +18,7 @@ import (
 
 // podIdentityAgentAddon is the add-on that serves Pod Identity credentials
 // to pods.
-const podIdentityAgentAddon = "eks-pod-identity-agent"
+const podIdentityAgentAddon = leastpriv.PodIdentityAgentAddon
 
 // lookupLocks serialises the computation of one cache key per provider
 // instance. AWSClient.Cached does not hold a lock while it computes, and

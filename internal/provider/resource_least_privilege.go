@@ -625,7 +625,8 @@ func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivileg
 		case isAWSErr[*iamtypes.EntityAlreadyExistsException](err):
 			existing, ferr := findRoleByName(ctx, c.IAM, roleName)
 			if ferr != nil || roleTag(existing, ownerTagKey) != ownerTagValue(cluster, ns, sa) {
-				diags.AddError("IAM Role Already Exists", roleExistsDetail(roleName, cluster, ns, sa))
+				e := leastpriv.RoleExists(roleName, cluster, ns, sa)
+				diags.AddError(e.Summary, e.DiagnosticDetail())
 				return nil, diags
 			}
 			// Our own role, left by an interrupted apply: adopt it and
@@ -828,13 +829,6 @@ func roleTag(role *iamtypes.Role, key string) string {
 		}
 	}
 	return ""
-}
-
-func roleExistsDetail(roleName, cluster, ns, sa string) string {
-	return fmt.Sprintf("An IAM role named %q already exists and was not created by this resource for cluster %s, namespace %s, service account %s. "+
-		"Choose another role_name, or use the existing role with existing_role_name = %q. "+
-		"If it belongs to an association this configuration should manage, import it: terraform import podidentity_least_privilege.NAME %s,ASSOCIATION_ID.",
-		roleName, cluster, ns, sa, roleName, cluster)
 }
 
 func iamTags(m map[string]string) []iamtypes.Tag {

@@ -309,9 +309,7 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 		return false
 	}
 	if !facts.exists {
-		diags.AddAttributeError(path.Root("cluster_name"), "EKS Cluster Not Found",
-			fmt.Sprintf("Cluster %q does not exist in account %s, region %s. Check cluster_name and the provider's region; if the cluster is created in the same configuration, refer to it (aws_eks_cluster.this.name) so that Terraform creates it first.",
-				cluster, c.AccountID, c.Region))
+		addAttributeError(diags, path.Root("cluster_name"), leastpriv.ClusterNotFound(cluster, c.AccountID, c.Region))
 		return false
 	}
 	if plan.ClusterARN.IsUnknown() || plan.ClusterARN.IsNull() {
@@ -332,17 +330,14 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 		}
 		if !ours {
 			id := aws.ToString(existing.AssociationId)
-			diags.AddError("Service Account Already Has a Pod Identity Association",
-				fmt.Sprintf("Association %s in cluster %s already gives namespace %q, service account %q an IAM role; a service account can have only one association. "+
-					"To manage it with this resource, import it: terraform import podidentity_least_privilege.NAME %s,%s. Otherwise delete that association or choose another service account.",
-					id, cluster, ns, sa, cluster, id))
+			e := leastpriv.AssociationExists(id, cluster, ns, sa)
+			diags.AddError(e.Summary, e.DiagnosticDetail())
 		}
 	}
 
 	if !facts.agentInstalled {
-		diags.AddWarning("EKS Pod Identity Agent Not Installed",
-			fmt.Sprintf("Cluster %s has no %s add-on. Without it pods get no credentials from the association and fail with \"Unable to load credentials from any of the providers in the chain\". "+
-				"Install the add-on (aws_eks_addon with addon_name = %q), or the agent DaemonSet if you manage it yourself.", cluster, podIdentityAgentAddon, podIdentityAgentAddon))
+		w := leastpriv.PodIdentityAgentMissing(cluster)
+		diags.AddWarning(w.Summary, w.DiagnosticDetail())
 	}
 
 	// Tables: in this account, and existing.
@@ -357,9 +352,7 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 		}
 		p := path.Root("dynamodb_tables").AtListIndex(i).AtName("arn")
 		if a.Account != c.AccountID {
-			diags.AddAttributeError(p, "DynamoDB Table in Another Account",
-				fmt.Sprintf("Table %s is in account %s, but the role is created in account %s. An identity policy cannot grant access to another account's table on its own; "+
-					"use target_role_arn to chain to a role in account %s that has the access, or a table in this account.", g.ARN.ValueString(), a.Account, c.AccountID, a.Account))
+			addAttributeError(diags, p, leastpriv.TableInAnotherAccount(g.ARN.ValueString(), a.Account, c.AccountID))
 			continue
 		}
 		if a.Region != c.Region {
@@ -372,8 +365,8 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 			continue
 		}
 		if !t.exists {
-			diags.AddAttributeWarning(p, "DynamoDB Table Not Found",
-				fmt.Sprintf("Table %s does not exist (yet). The policy grants access to it by name; if it is created later by another configuration, this is fine. Otherwise check the ARN.", g.ARN.ValueString()))
+			w := leastpriv.TableNotFound(g.ARN.ValueString())
+			diags.AddAttributeWarning(p, w.Summary, w.DiagnosticDetail())
 		}
 	}
 
@@ -390,7 +383,7 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 			case err != nil:
 				diags.AddError("Checking IAM Role", fmt.Sprintf("reading IAM Role (%s): %s", roleName, err))
 			case roleTag(role, ownerTagKey) != ownerTagValue(cluster, ns, sa):
-				diags.AddAttributeError(path.Root("role_name"), "IAM Role Already Exists", roleExistsDetail(roleName, cluster, ns, sa))
+				addAttributeError(diags, path.Root("role_name"), leastpriv.RoleExists(roleName, cluster, ns, sa))
 			}
 		}
 		return complete
@@ -401,8 +394,7 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 	rp := path.Root("existing_role_name")
 	role, err := findRoleByName(ctx, c.IAM, roleName)
 	if isNotFound(err) {
-		diags.AddAttributeError(rp, "IAM Role Not Found",
-			fmt.Sprintf("Role %q does not exist in account %s. Check existing_role_name, or remove it to let the resource create a dedicated role.", roleName, c.AccountID))
+		addAttributeError(diags, rp, leastpriv.RoleNotFound(roleName, c.AccountID))
 		return false
 	}
 	if err != nil {
@@ -436,9 +428,7 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 		return false
 	}
 	if ok, needed := leastpriv.TrustsPodIdentity(trust); !ok {
-		diags.AddAttributeError(rp, "Role Does Not Trust EKS Pod Identity",
-			fmt.Sprintf("Role %q cannot be assumed by EKS Pod Identity: its trust policy must allow %s to call sts:AssumeRole and sts:TagSession. Add this statement to the role's trust policy:\n\n%s",
-				roleName, leastpriv.PodIdentityServicePrincipal, needed))
+		addAttributeError(diags, rp, leastpriv.RoleDoesNotTrustPodIdentity(roleName, needed))
 		return false
 	}
 	if state == nil {
@@ -447,10 +437,7 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 		_, err := findRolePolicyByTwoPartKey(ctx, c.IAM, roleName, policyName)
 		switch {
 		case err == nil && !isBeingReplaced(c, "association/"+cluster+"/"+ns+"/"+sa, facts.associationID(ns, sa)):
-			diags.AddAttributeError(rp, "Role Already Has This Resource's Policy",
-				fmt.Sprintf("Role %q already has an inline policy named %q, so another podidentity_least_privilege resource (or an earlier one) already uses it. "+
-					"Two resources on one existing role would overwrite each other's grant. Give each service account a role of its own (leave existing_role_name unset), "+
-					"or remove the old policy if nothing uses it.", roleName, policyName))
+			addAttributeError(diags, rp, leastpriv.RoleAlreadyHasPolicy(roleName, policyName))
 			return false
 		case err != nil && !isNotFound(err):
 			diags.AddError("Checking IAM Role", fmt.Sprintf("reading IAM Role Policy (%s:%s): %s", roleName, policyName, err))
@@ -514,4 +501,9 @@ func isBeingReplaced(c *conns.AWSClient, key, value string) bool {
 	}
 	s, _ := v.(string)
 	return s == value
+}
+
+// addAttributeError reports a leastpriv check result at an attribute.
+func addAttributeError(diags *diag.Diagnostics, p path.Path, e *leastpriv.ValidationError) {
+	diags.AddAttributeError(p, e.Summary, e.DiagnosticDetail())
 }
