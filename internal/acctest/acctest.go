@@ -15,6 +15,7 @@ package acctest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -175,7 +176,7 @@ func NewEnv(t *testing.T, seed *awsemu.Seed) *Env {
 		if parts := strings.SplitN(aws.ToString(id.Arn), ":", 3); len(parts) > 1 {
 			partition = parts[1]
 		}
-		return &Env{
+		e := &Env{
 			Region:      cfg.Region,
 			AccountID:   aws.ToString(id.Account),
 			Partition:   partition,
@@ -183,6 +184,10 @@ func NewEnv(t *testing.T, seed *awsemu.Seed) *Env {
 			TableARN:    os.Getenv(EnvTableARN),
 			cfg:         cfg,
 		}
+		if seed != nil {
+			e.createSeedRoles(t, seed)
+		}
+		return e
 	}
 	if seed == nil {
 		seed = awsemu.DefaultSeed()
@@ -207,6 +212,43 @@ func NewEnv(t *testing.T, seed *awsemu.Seed) *Env {
 		e.TableARN = fmt.Sprintf("arn:aws:dynamodb:%s:%s:table/%s", e.Region, e.AccountID, seed.DynamoDBTables[0].Name)
 	}
 	return e
+}
+
+// createSeedRoles creates, in a real account, the IAM roles a test's seed
+// adds to the default seed (for example a role to chain to), and deletes
+// them when the test ends. Node groups, access entries and the like cannot
+// be made up in a real account: tests that need them skip there.
+func (e *Env) createSeedRoles(t *testing.T, seed *awsemu.Seed) {
+	t.Helper()
+	ctx := context.Background()
+	defaults := map[string]bool{}
+	for _, r := range awsemu.DefaultSeed().IAMRoles {
+		defaults[r.Name] = true
+	}
+	client := e.IAM()
+	for _, r := range seed.IAMRoles {
+		if defaults[r.Name] {
+			continue
+		}
+		trust := string(r.AssumeRolePolicy)
+		var s string
+		if json.Unmarshal(r.AssumeRolePolicy, &s) == nil {
+			trust = s
+		}
+		in := &iam.CreateRoleInput{RoleName: aws.String(r.Name), AssumeRolePolicyDocument: aws.String(trust)}
+		if r.Path != "" {
+			in.Path = aws.String(r.Path)
+		}
+		if _, err := client.CreateRole(ctx, in); err != nil {
+			t.Fatalf("creating test role %s in the real account: %s", r.Name, err)
+		}
+		name := r.Name
+		t.Cleanup(func() {
+			if _, err := client.DeleteRole(context.Background(), &iam.DeleteRoleInput{RoleName: aws.String(name)}); err != nil {
+				t.Logf("deleting test role %s: %s", name, err)
+			}
+		})
+	}
 }
 
 // SkipUnlessEmulator skips a test that needs the emulator's controls.
