@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -54,7 +55,14 @@ func managedCatalogue() *managedCat {
 			c.err = err
 			return
 		}
-		b, err := io.ReadAll(zr)
+		// The gzip trailer ends with the uncompressed size (mod 2^32):
+		// read into a buffer of that size instead of growing one.
+		var b []byte
+		if n := len(managedPoliciesGz); n >= 4 {
+			size := int(binary.LittleEndian.Uint32(managedPoliciesGz[n-4:]))
+			b = make([]byte, 0, size+1)
+		}
+		b, err = managedReadAll(zr, b)
 		if err != nil {
 			c.err = err
 			return
@@ -82,7 +90,13 @@ func managedCatalogue() *managedCat {
 						if err != nil {
 							return err
 						}
-						e.raw = json.RawMessage(bytes.Clone(v))
+						// A slice of b, which the entries keep.
+						end := int(d.InputOffset())
+						if start := end - len(v); start >= 0 && end <= len(b) && bytes.Equal(b[start:end], v) {
+							e.raw = json.RawMessage(b[start:end:end])
+						} else {
+							e.raw = json.RawMessage(bytes.Clone(v))
+						}
 					default:
 						return d.SkipValue()
 					}
@@ -97,6 +111,23 @@ func managedCatalogue() *managedCat {
 		}
 	})
 	return managedLoaded
+}
+
+// managedReadAll appends the rest of r to b.
+func managedReadAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // managedWalkObject reads an object, calling fn at each member's value.
