@@ -276,3 +276,33 @@ func TestManagedCatalogueWalk(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanAnalyseDocs checks that the documents ReviewPlan analyses while it
+// builds the inventory give Check the same findings as analysing them in
+// Check.
+func TestPlanAnalyseDocs(t *testing.T) {
+	t.Parallel()
+	seeds := planFastSeeds(t)
+	var buf bytes.Buffer
+	if err := planfixture.Write(&buf, 2000); err != nil {
+		t.Fatal(err)
+	}
+	seeds["generated-2000"] = buf.Bytes()
+	for name, b := range seeds {
+		t.Run(name, func(t *testing.T) {
+			p, err := decodePlan(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pre := p.analyseDocs()()
+			want := Check(p.inventory(), CheckOptions{})
+			got := checkInventory(p.inventory(), CheckOptions{}, pre)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("findings with analysed documents differ:\n%v\n%v", got, want)
+			}
+			if name == "generated-2000" && len(pre) == 0 {
+				t.Errorf("no documents analysed")
+			}
+		})
+	}
+}

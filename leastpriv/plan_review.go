@@ -18,7 +18,11 @@ func ReviewPlan(r io.Reader, opts CheckOptions) (*PlanReview, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &PlanReview{Findings: Check(p.inventory(), opts), Resources: p.resourceCount()}, nil
+	// The policy documents are analysed on the other cores while the
+	// inventory is built.
+	wait := p.analyseDocs()
+	inv := p.inventory()
+	return &PlanReview{Findings: checkInventory(inv, opts, wait()), Resources: p.resourceCount()}, nil
 }
 
 // ReviewPlanFile reads a JSON plan file and checks it: ReadPlanFile

@@ -196,6 +196,7 @@ type checker struct {
 	byName   map[string]*roleInfo
 	byARN    map[string]*roleInfo
 	docs     map[string]*docInfo
+	pre      map[string]*docInfo // analysed before Check, see checkInventory
 	parsed   map[string]parsedManaged
 	reaches  []*reach
 	findings []Finding
@@ -208,10 +209,18 @@ type checker struct {
 // policies, attachments and facts are resolved by address, else by name,
 // else by ARN (the name is the ARN's last path segment).
 func Check(inv *Inventory, opts CheckOptions) []Finding {
+	return checkInventory(inv, opts, nil)
+}
+
+// checkInventory is Check with policy documents already analysed, by JSON
+// text (ReviewPlan analyses the plan's documents while it builds the
+// inventory). Each must be what c.doc would compute for its text.
+func checkInventory(inv *Inventory, opts CheckOptions, pre map[string]*docInfo) []Finding {
 	if inv == nil {
 		return nil
 	}
 	c := &checker{
+		pre:      pre,
 		inv:      inv,
 		disabled: map[string]bool{},
 		byAddr:   map[string]*roleInfo{},
@@ -398,6 +407,10 @@ func (c *checker) parse(doc string) (*Policy, error) {
 	if pp, ok := c.parsed[doc]; ok {
 		return pp.policy, pp.err
 	}
+	if di, ok := c.pre[doc]; ok {
+		c.parsed[doc] = parsedManaged{policy: di.policy, err: di.err}
+		return di.policy, di.err
+	}
 	p, err := ParsePolicy(doc)
 	c.parsed[doc] = parsedManaged{policy: p, err: err}
 	return p, err
@@ -409,6 +422,15 @@ func (c *checker) doc(d Document) (*docInfo, string) {
 	}
 	if di, ok := c.docs[d.JSON]; ok {
 		return di, ""
+	}
+	if di, ok := c.pre[d.JSON]; ok {
+		if _, parsed := c.parsed[d.JSON]; !parsed {
+			c.parsed[d.JSON] = parsedManaged{policy: di.policy, err: di.err}
+		}
+		if c.parsed[d.JSON].policy == di.policy {
+			c.docs[d.JSON] = di
+			return di, ""
+		}
 	}
 	di := &docInfo{}
 	di.policy, di.err = c.parse(d.JSON)
@@ -437,6 +459,9 @@ func (c *checker) prewarmDocs() {
 			return
 		}
 		seen[d.JSON] = true
+		if _, ok := c.pre[d.JSON]; ok {
+			return
+		}
 		if _, ok := c.parsed[d.JSON]; !ok {
 			jsons = append(jsons, d.JSON)
 		}
