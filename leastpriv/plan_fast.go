@@ -128,6 +128,11 @@ type planFast struct {
 type planFastItem struct {
 	prior bool
 	skip  bool // deposed, or a change entry without change
+	// shadowed marks a prior_state resource with a relevant
+	// resource_changes entry: newPlanResolver never reads its values, so
+	// they are only checked (as decodePlanStream would decode them), not
+	// kept.
+	shadowed bool
 	// the fields of planRawChange / planPriorResource
 	address, moduleAddress, mode, typ, name, deposed string
 	index                                            any
@@ -163,6 +168,10 @@ func decodePlanFast(buf []byte) (p *planData, err error) {
 			defer f.wg.Done()
 			var sub jsontext.Decoder
 			for it := range f.jobs {
+				if it.shadowed {
+					_, it.err = planFastPruneMode(&sub, it.values, it.attrs, true)
+					continue
+				}
 				it.prunedValues, it.err = planFastPrune(&sub, it.values, it.attrs)
 				if it.err == nil {
 					it.prunedUnknown, it.err = planFastPrune(&sub, it.unknown, it.attrs)
@@ -176,6 +185,20 @@ func decodePlanFast(buf []byte) (p *planData, err error) {
 		}()
 	}
 	err = f.plan()
+	if err == nil {
+		shadow := make(map[string]struct{}, len(f.items))
+		for _, it := range f.items {
+			if !it.prior && !it.skip && it.attrs != nil {
+				shadow[it.address] = struct{}{}
+			}
+		}
+		for _, it := range f.items {
+			if it.prior && !it.skip && it.attrs != nil {
+				_, it.shadowed = shadow[it.address]
+				f.jobs <- it
+			}
+		}
+	}
 	close(f.jobs)
 	f.wg.Wait()
 	if err != nil {
@@ -775,7 +798,11 @@ func (f *planFast) add(it *planFastItem) {
 		return
 	}
 	it.attrs = attrs
-	f.jobs <- it
+	if !it.prior {
+		// prior_state resources are pruned after the walk, when it is
+		// known which are shadowed.
+		f.jobs <- it
+	}
 }
 
 // merge applies the entries in document order, as decodePlanStream does.
@@ -830,6 +857,12 @@ func (f *planFast) merge() error {
 // planFastPrune is planPruneObject on a raw value already validated by the
 // walk.
 func planFastPrune(d *jsontext.Decoder, raw []byte, keys []string) (map[string]any, error) {
+	return planFastPruneMode(d, raw, keys, false)
+}
+
+// planFastPruneMode is planFastPrune; with checkOnly it only reports the
+// error planFastPrune would return, without keeping the values.
+func planFastPruneMode(d *jsontext.Decoder, raw []byte, keys []string, checkOnly bool) (map[string]any, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
@@ -877,6 +910,17 @@ func planFastPrune(d *jsontext.Decoder, raw []byte, keys []string) (map[string]a
 	}
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
+	}
+	if checkOnly {
+		for i := range keys {
+			if v := found[i]; v != nil && v[0] != '"' && v[0] != 'n' && v[0] != 't' && v[0] != 'f' {
+				// Numbers, objects and arrays may not decode (1e999).
+				if _, err := planFastAny(v); err != nil {
+					return nil, err
+				}
+			}
+		}
+		return nil, nil
 	}
 	out := make(map[string]any, len(keys))
 	for i, k := range keys {

@@ -37,6 +37,28 @@ func planFastSeeds(t testing.TB) map[string][]byte {
 	return seeds
 }
 
+// planDataEqual compares what the fast reader (a) and the reference reader
+// (b) decode. The fast reader does not keep the values of prior_state
+// resources that a resource_changes entry shadows (newPlanResolver never
+// reads them): they are left out of b too.
+func planDataEqual(a, b *planData) bool {
+	shadow := map[string]bool{}
+	for _, res := range b.changes {
+		shadow[res.Address] = true
+	}
+	y := *b
+	y.prior = map[string]*planResource{}
+	for addr, res := range b.prior {
+		if shadow[addr] {
+			r := *res
+			r.Values = nil
+			res = &r
+		}
+		y.prior[addr] = res
+	}
+	return reflect.DeepEqual(a, &y)
+}
+
 // TestDecodePlanFastMatchesStream checks that the fast reader reads every
 // scenario plan itself (no fallback) and exactly as the reference reader.
 func TestDecodePlanFastMatchesStream(t *testing.T) {
@@ -51,7 +73,7 @@ func TestDecodePlanFastMatchesStream(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(fast, ref) {
+			if !planDataEqual(fast, ref) {
 				t.Errorf("fast reader differs from the reference reader")
 			}
 		})
@@ -87,6 +109,9 @@ func TestDecodePlanFastEdgeCases(t *testing.T) {
 		"number type":         {input: head + `{"address":7}]}`, fallback: true},
 		"trailing data":       {input: `{"format_version":"1.2"} {}`, fallback: true},
 		"planned_values":      {input: `{"format_version":"1.2","planned_values":{"outputs":{},"root_module":{"resources":[{"x":1}],"child_modules":[{"resources":null}]}}}`},
+		"shadowed prior":      {input: `{"format_version":"1.2","prior_state":{"values":{"root_module":{"resources":[{"address":"aws_iam_role.r","type":"aws_iam_role","values":{"name":"old","tags":1e999}},{"address":"aws_iam_role.p","type":"aws_iam_role","values":{"name":"p"}}]}}},"resource_changes":[{"address":"aws_iam_role.r","type":"aws_iam_role","change":{"actions":["update"],"after":{"name":"new"}}}]}`},
+		"shadowed prior bad":  {input: `{"format_version":"1.2","prior_state":{"values":{"root_module":{"resources":[{"address":"aws_iam_role.r","type":"aws_iam_role","values":{"name":1e999}}]}}},"resource_changes":[{"address":"aws_iam_role.r","type":"aws_iam_role","change":{"actions":["update"],"after":{"name":"new"}}}]}`, fallback: true},
+		"prior after changes": {input: `{"format_version":"1.2","resource_changes":[{"address":"aws_iam_role.r","type":"aws_iam_role","change":{"actions":["update"],"after":{"name":"new"}}}],"prior_state":{"values":{"root_module":{"resources":[{"address":"aws_iam_role.r","type":"aws_iam_role","values":[]}]}}}}`},
 		"planned_values type": {input: `{"format_version":"1.2","planned_values":{"root_module":{"resources":{}}}}`, fallback: true},
 	}
 	for name, tc := range tests {
@@ -106,7 +131,7 @@ func TestDecodePlanFastEdgeCases(t *testing.T) {
 				if refErr != nil {
 					t.Fatalf("fast reader accepted input the reference reader rejects: %v", refErr)
 				}
-				if !reflect.DeepEqual(fast, ref) {
+				if !planDataEqual(fast, ref) {
 					t.Errorf("fast reader differs from the reference reader:\n%+v\n%+v", fast, ref)
 				}
 			}
@@ -115,7 +140,7 @@ func TestDecodePlanFastEdgeCases(t *testing.T) {
 			if (gotErr == nil) != (refErr == nil) || (gotErr != nil && gotErr.Error() != refErr.Error()) {
 				t.Fatalf("decodePlan error %v, reference %v", gotErr, refErr)
 			}
-			if gotErr == nil && !reflect.DeepEqual(got, ref) {
+			if gotErr == nil && !planDataEqual(got, ref) {
 				t.Errorf("decodePlan differs from the reference reader")
 			}
 		})
@@ -202,7 +227,7 @@ func FuzzDecodePlanFast(f *testing.F) {
 		if err != nil {
 			t.Fatalf("fast reader accepted input the reference reader rejects: %v", err)
 		}
-		if !reflect.DeepEqual(fast, ref) {
+		if !planDataEqual(fast, ref) {
 			t.Fatalf("fast reader differs from the reference reader")
 		}
 	})
