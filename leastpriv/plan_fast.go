@@ -523,11 +523,146 @@ func planFastAny(raw []byte) (any, error) {
 		}
 		return v, nil
 	}
-	var x any
-	if err := json.Unmarshal(raw, &x); err != nil {
-		return nil, err
+	// An object or array: raw was validated by the walk (syntax, UTF-8),
+	// so a plain recursive descent reads it as encoding/json would.
+	x, rest, ok := planFastComposite(raw)
+	if !ok || len(planFastSkipSpace(rest)) != 0 {
+		return nil, errPlanFallback
 	}
 	return x, nil
+}
+
+func planFastSkipSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r') {
+		b = b[1:]
+	}
+	return b
+}
+
+// planFastComposite decodes the JSON value at the start of b, already
+// validated, into an any as encoding/json does (objects as map[string]any,
+// the last of duplicated names winning; arrays as []any; numbers as
+// float64), and returns the rest of b. ok is false for anything it cannot
+// decode identically (a number out of range...).
+func planFastComposite(b []byte) (x any, rest []byte, ok bool) {
+	b = planFastSkipSpace(b)
+	if len(b) == 0 {
+		return nil, nil, false
+	}
+	switch c := b[0]; {
+	case c == '{':
+		m := map[string]any{}
+		b = planFastSkipSpace(b[1:])
+		if len(b) > 0 && b[0] == '}' {
+			return m, b[1:], true
+		}
+		for {
+			n := planFastStringEnd(b)
+			if n < 0 {
+				return nil, nil, false
+			}
+			key, ok := planFastString(b[:n])
+			if !ok {
+				return nil, nil, false
+			}
+			b = planFastSkipSpace(b[n:])
+			if len(b) == 0 || b[0] != ':' {
+				return nil, nil, false
+			}
+			var v any
+			v, b, ok = planFastComposite(b[1:])
+			if !ok {
+				return nil, nil, false
+			}
+			m[key] = v
+			b = planFastSkipSpace(b)
+			if len(b) == 0 {
+				return nil, nil, false
+			}
+			if b[0] == '}' {
+				return m, b[1:], true
+			}
+			if b[0] != ',' {
+				return nil, nil, false
+			}
+			b = planFastSkipSpace(b[1:])
+		}
+	case c == '[':
+		l := []any{}
+		b = planFastSkipSpace(b[1:])
+		if len(b) > 0 && b[0] == ']' {
+			return l, b[1:], true
+		}
+		for {
+			var v any
+			v, b, ok = planFastComposite(b)
+			if !ok {
+				return nil, nil, false
+			}
+			l = append(l, v)
+			b = planFastSkipSpace(b)
+			if len(b) == 0 {
+				return nil, nil, false
+			}
+			if b[0] == ']' {
+				return l, b[1:], true
+			}
+			if b[0] != ',' {
+				return nil, nil, false
+			}
+			b = b[1:]
+		}
+	case c == '"':
+		n := planFastStringEnd(b)
+		if n < 0 {
+			return nil, nil, false
+		}
+		s, ok := planFastString(b[:n])
+		return s, b[n:], ok
+	case c == 'n':
+		if len(b) < 4 || string(b[:4]) != "null" {
+			return nil, nil, false
+		}
+		return nil, b[4:], true
+	case c == 't':
+		if len(b) < 4 || string(b[:4]) != "true" {
+			return nil, nil, false
+		}
+		return true, b[4:], true
+	case c == 'f':
+		if len(b) < 5 || string(b[:5]) != "false" {
+			return nil, nil, false
+		}
+		return false, b[5:], true
+	case c == '-' || c >= '0' && c <= '9':
+		n := 1
+		for n < len(b) && (b[n] >= '0' && b[n] <= '9' || b[n] == '.' || b[n] == 'e' || b[n] == 'E' || b[n] == '+' || b[n] == '-') {
+			n++
+		}
+		v, err := strconv.ParseFloat(string(b[:n]), 64)
+		if err != nil {
+			return nil, nil, false
+		}
+		return v, b[n:], true
+	}
+	return nil, nil, false
+}
+
+// planFastStringEnd returns the length of the JSON string at the start of
+// b, quotes included, or -1.
+func planFastStringEnd(b []byte) int {
+	if len(b) == 0 || b[0] != '"' {
+		return -1
+	}
+	for i := 1; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
 }
 
 // planFastFolds reports whether key is not one of fields but

@@ -84,6 +84,14 @@ func (s *Statement) HasCondition() bool {
 //
 //	statement 2 (Sid "ReadCarts"): Action: expected string or list of strings, got number
 func ParsePolicy(doc string) (*Policy, error) {
+	if p, ok := parsePolicyFast(doc); ok {
+		return p, nil
+	}
+	return parsePolicySlow(doc)
+}
+
+// parsePolicySlow is ParsePolicy's reference path: it gives every error.
+func parsePolicySlow(doc string) (*Policy, error) {
 	// Decode once into generic values (json.Number keeps the text of
 	// numbers), then walk them: one pass over the bytes.
 	dec := json.NewDecoder(strings.NewReader(doc))
