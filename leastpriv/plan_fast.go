@@ -112,7 +112,7 @@ func planReadAll(r io.Reader) ([]byte, error) {
 // planFast is the state of one fast read.
 type planFast struct {
 	buf []byte
-	d   *jsontext.Decoder
+	d   planTokens
 	p   *planData
 	// items are the entries of resource_changes and prior_state in
 	// document order; jobs feeds the pruning workers.
@@ -154,10 +154,21 @@ func planJSONOptions() jsontext.Options {
 
 // decodePlanFast reads buf, or returns an error (errPlanFallback or another)
 // when decodePlanStream must read it instead.
-func decodePlanFast(buf []byte) (p *planData, err error) {
+func decodePlanFast(buf []byte) (*planData, error) {
+	// planScanner first; what it declines, jsontext reads.
+	if s, ok := newPlanScanner(buf); ok {
+		if p, err := decodePlanFastWith(buf, s); err == nil {
+			return p, nil
+		}
+	}
+	return decodePlanFastWith(buf, jsontext.NewDecoder(bytes.NewBuffer(buf), planJSONOptions()))
+}
+
+// decodePlanFastWith is decodePlanFast reading the tokens of buf from d.
+func decodePlanFastWith(buf []byte, d planTokens) (p *planData, err error) {
 	f := &planFast{
 		buf: buf,
-		d:   jsontext.NewDecoder(bytes.NewBuffer(buf), planJSONOptions()),
+		d:   d,
 		p:   &planData{prior: map[string]*planResource{}, changed: map[string]struct{}{}, priorOnly: map[string]struct{}{}},
 	}
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -166,7 +177,7 @@ func decodePlanFast(buf []byte) (p *planData, err error) {
 		f.wg.Add(1)
 		go func() {
 			defer f.wg.Done()
-			var sub jsontext.Decoder
+			var sub planScanner
 			for it := range f.jobs {
 				if it.shadowed {
 					_, it.err = planFastPruneMode(&sub, it.values, it.attrs, true)
@@ -991,20 +1002,21 @@ func (f *planFast) merge() error {
 
 // planFastPrune is planPruneObject on a raw value already validated by the
 // walk.
-func planFastPrune(d *jsontext.Decoder, raw []byte, keys []string) (map[string]any, error) {
+func planFastPrune(d *planScanner, raw []byte, keys []string) (map[string]any, error) {
 	return planFastPruneMode(d, raw, keys, false)
 }
 
 // planFastPruneMode is planFastPrune; with checkOnly it only reports the
 // error planFastPrune would return, without keeping the values.
-func planFastPruneMode(d *jsontext.Decoder, raw []byte, keys []string, checkOnly bool) (map[string]any, error) {
+func planFastPruneMode(d *planScanner, raw []byte, keys []string, checkOnly bool) (map[string]any, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
 	if raw[0] != '{' {
 		return nil, errPlanFallback
 	}
-	d.Reset(bytes.NewBuffer(raw), planJSONOptions())
+	// raw was validated by the walk, UTF-8 included.
+	d.reset(raw)
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
 	}
