@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Grant is one DynamoDB action that a set of identity policies may allow on
@@ -52,7 +53,17 @@ type Grant struct {
 // are skipped.
 func AllowedDynamoDB(policies []*Policy) []Grant {
 	loadCatalogue()
-	var grants []Grant
+	// Grants are collected in a reused buffer, then copied out at their
+	// final size.
+	bp := grantBufs.Get().(*[]Grant) //nolint:forcetypeassert // only *[]Grant is stored
+	grants := (*bp)[:0]
+	used := 0
+	defer func() {
+		// Drop the references the buffer holds, keep its memory.
+		clear(grants[:used])
+		*bp = grants[:0]
+		grantBufs.Put(bp)
+	}()
 	for pi, p := range policies {
 		if p == nil {
 			continue
@@ -62,9 +73,10 @@ func AllowedDynamoDB(policies []*Policy) []Grant {
 			if st.Effect != EffectAllow {
 				continue
 			}
-			grants = append(grants, statementGrants(st, pi, si+1)...)
+			grants = appendStatementGrants(grants, st, pi, si+1)
 		}
 	}
+	used = len(grants)
 	if len(grants) == 0 {
 		return nil
 	}
@@ -114,8 +126,10 @@ func AllowedDynamoDB(policies []*Policy) []Grant {
 		}
 		return a.Resource < b.Resource
 	})
-	return grants
+	return append(make([]Grant, 0, len(grants)), grants...)
 }
+
+var grantBufs = sync.Pool{New: func() any { return new([]Grant) }}
 
 // mayTouchDynamoDB is a fast pre-check: can any Action pattern of the
 // statement match a DynamoDB action?
@@ -149,16 +163,19 @@ func parseResourcePattern(r string) resourcePattern {
 	return rp
 }
 
-func statementGrants(st *Statement, policy, n int) []Grant {
+// appendStatementGrants appends the grants of Allow statement st (the n-th
+// of policy) to out.
+func appendStatementGrants(out []Grant, st *Statement, policy, n int) []Grant {
 	if !mayTouchDynamoDB(st) {
-		return nil
+		return out
 	}
-	var out []Grant
 	label := st.Label(n)
 	cond := st.HasCondition()
 	resources := make([]resourcePattern, len(st.Resource))
+	wild := make([]bool, len(st.Resource))
 	for i, r := range st.Resource {
 		resources[i] = parseResourcePattern(r)
+		wild[i] = resourceHasWildcard(r)
 	}
 	var notResource string
 	if st.NotResource != nil {
@@ -213,12 +230,12 @@ func statementGrants(st *Statement, policy, n int) []Grant {
 			out = append(out, g)
 			continue
 		}
-		for _, r := range resources {
+		for k, r := range resources {
 			if !resourceReachesAction(r, i) {
 				continue
 			}
 			g.Resource = r.raw
-			g.ResourceWildcard = resourceHasWildcard(r.raw)
+			g.ResourceWildcard = wild[k]
 			out = append(out, g)
 		}
 	}

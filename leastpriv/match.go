@@ -54,8 +54,18 @@ func globsIntersect(a, b string, fold bool) bool {
 	if !hasGlob(b) {
 		return globMatch(a, b, fold)
 	}
+	if a == "*" || b == "*" {
+		// Every pattern matches some string, and "*" matches it.
+		return true
+	}
 	w := len(b) + 1
-	seen := make([]bool, (len(a)+1)*w)
+	var small [512]bool
+	var seen []bool
+	if n := (len(a) + 1) * w; n <= len(small) {
+		seen = small[:n]
+	} else {
+		seen = make([]bool, n)
+	}
 	var rec func(i, j int) bool
 	rec = func(i, j int) bool {
 		if seen[i*w+j] {

@@ -580,7 +580,16 @@ func managedGrants(arn string, p *Policy) *docInfo {
 }
 
 func dataGrants(gs []Grant) []Grant {
-	var out []Grant
+	n := 0
+	for i := range gs {
+		if gs[i].Class.IsData() {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Grant, 0, n)
 	for _, g := range gs {
 		if g.Class.IsData() {
 			out = append(out, g)
