@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 	tfjson "github.com/hashicorp/terraform-json"
@@ -155,11 +156,14 @@ func planJSONOptions() jsontext.Options {
 // decodePlanFast reads buf, or returns an error (errPlanFallback or another)
 // when decodePlanStream must read it instead.
 func decodePlanFast(buf []byte) (*planData, error) {
-	// planScanner first; what it declines, jsontext reads.
-	if s, ok := newPlanScanner(buf); ok {
-		if p, err := decodePlanFastWith(buf, s); err == nil {
-			return p, nil
-		}
+	// planScanner first; what it declines, jsontext reads. The input's
+	// UTF-8 is checked on another core meanwhile: the scanner's result is
+	// only kept if it is valid.
+	valid := make(chan bool, 1)
+	go func() { valid <- utf8.Valid(buf) }()
+	p, err := decodePlanFastWith(buf, newPlanScanner(buf))
+	if <-valid && err == nil {
+		return p, nil
 	}
 	return decodePlanFastWith(buf, jsontext.NewDecoder(bytes.NewBuffer(buf), planJSONOptions()))
 }

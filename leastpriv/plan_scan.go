@@ -3,7 +3,6 @@ package leastpriv
 import (
 	"encoding/binary"
 	"io"
-	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -23,7 +22,7 @@ type planTokens interface {
 // names allowed, several times faster since it only does what the walk
 // needs. It is stricter, never laxer, than jsontext: it declines
 // (errPlanFallback) what it does not validate itself (escaped surrogates,
-// deep nesting; invalid UTF-8 is checked before), and decodePlanFast then
+// deep nesting; the caller checks the UTF-8), and decodePlanFast then
 // walks the plan again with jsontext.
 type planScanner struct {
 	buf []byte
@@ -51,11 +50,10 @@ const (
 // (10000): deeper plans are left to them.
 const planScanMaxDepth = 1000
 
-func newPlanScanner(buf []byte) (*planScanner, bool) {
-	if !utf8.Valid(buf) {
-		return nil, false
-	}
-	return &planScanner{buf: buf, stack: make([]byte, 0, 32)}, true
+// newPlanScanner returns a scanner of buf. It reads any bytes, but only
+// checks the JSON syntax: the caller checks that buf is valid UTF-8.
+func newPlanScanner(buf []byte) *planScanner {
+	return &planScanner{buf: buf, stack: make([]byte, 0, 32)}
 }
 
 // reset has s scan buf, known to be valid UTF-8.
