@@ -118,7 +118,8 @@ type planFast struct {
 	// items are the entries of resource_changes and prior_state in
 	// document order; jobs feeds the pruning workers.
 	items    []*planFastItem
-	jobs     chan *planFastItem
+	jobs     chan []*planFastItem
+	batch    []*planFastItem // the items not yet sent to jobs
 	prefetch sync.Once
 	// interned holds the values of mode and type seen so far.
 	interned map[string]string
@@ -168,6 +169,45 @@ func decodePlanFast(buf []byte) (*planData, error) {
 	return decodePlanFastWith(buf, jsontext.NewDecoder(bytes.NewBuffer(buf), planJSONOptions()))
 }
 
+// planFastBatch is how many items the walk hands to a worker at once.
+const planFastBatch = 64
+
+// send queues an item for the pruning workers.
+func (f *planFast) send(it *planFastItem) {
+	if f.batch == nil {
+		f.batch = make([]*planFastItem, 0, planFastBatch)
+	}
+	f.batch = append(f.batch, it)
+	if len(f.batch) == planFastBatch {
+		f.flush()
+	}
+}
+
+// flush sends the queued items to the workers.
+func (f *planFast) flush() {
+	if len(f.batch) > 0 {
+		f.jobs <- f.batch
+		f.batch = nil
+	}
+}
+
+// prune is a worker's job: prune the values of one item.
+func (f *planFast) prune(sub *planScanner, it *planFastItem) {
+	if it.shadowed {
+		_, it.err = planFastPruneMode(sub, it.values, it.attrs, true)
+		return
+	}
+	it.prunedValues, it.err = planFastPrune(sub, it.values, it.attrs)
+	if it.err == nil {
+		it.prunedUnknown, it.err = planFastPrune(sub, it.unknown, it.attrs)
+	}
+	if it.err == nil && planMentionsAWSManagedPolicy(it.prunedValues) {
+		// Check will need the embedded AWS managed policy catalogue:
+		// load it now, while the walk goes on.
+		f.prefetch.Do(func() { go managedCatalogue() })
+	}
+}
+
 // decodePlanFastWith is decodePlanFast reading the tokens of buf from d.
 func decodePlanFastWith(buf []byte, d planTokens) (p *planData, err error) {
 	f := &planFast{
@@ -176,25 +216,15 @@ func decodePlanFastWith(buf []byte, d planTokens) (p *planData, err error) {
 		p:   &planData{prior: map[string]*planResource{}, changed: map[string]struct{}{}, priorOnly: map[string]struct{}{}},
 	}
 	workers := max(1, runtime.GOMAXPROCS(0))
-	f.jobs = make(chan *planFastItem, 1024)
+	f.jobs = make(chan []*planFastItem, 64)
 	for range workers {
 		f.wg.Add(1)
 		go func() {
 			defer f.wg.Done()
 			var sub planScanner
-			for it := range f.jobs {
-				if it.shadowed {
-					_, it.err = planFastPruneMode(&sub, it.values, it.attrs, true)
-					continue
-				}
-				it.prunedValues, it.err = planFastPrune(&sub, it.values, it.attrs)
-				if it.err == nil {
-					it.prunedUnknown, it.err = planFastPrune(&sub, it.unknown, it.attrs)
-				}
-				if it.err == nil && planMentionsAWSManagedPolicy(it.prunedValues) {
-					// Check will need the embedded AWS managed policy
-					// catalogue: load it now, while the walk goes on.
-					f.prefetch.Do(func() { go managedCatalogue() })
+			for batch := range f.jobs {
+				for _, it := range batch {
+					f.prune(&sub, it)
 				}
 			}
 		}()
@@ -210,9 +240,10 @@ func decodePlanFastWith(buf []byte, d planTokens) (p *planData, err error) {
 		for _, it := range f.items {
 			if it.prior && !it.skip && it.attrs != nil {
 				_, it.shadowed = shadow[it.address]
-				f.jobs <- it
+				f.send(it)
 			}
 		}
+		f.flush()
 	}
 	close(f.jobs)
 	f.wg.Wait()
@@ -951,7 +982,7 @@ func (f *planFast) add(it *planFastItem) {
 	if !it.prior {
 		// prior_state resources are pruned after the walk, when it is
 		// known which are shadowed.
-		f.jobs <- it
+		f.send(it)
 	}
 }
 
