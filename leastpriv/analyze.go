@@ -3,6 +3,7 @@ package leastpriv
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -213,7 +214,7 @@ func appendStatementGrants(out []Grant, st *Statement, policy, n int) []Grant {
 		} else {
 			via, ok := viaByPattern[pattern]
 			if !ok {
-				via = fmt.Sprintf("%s: Action %q", label, pattern)
+				via = label + ": Action " + strconv.Quote(pattern)
 				viaByPattern[pattern] = via
 			}
 			g.Via = via

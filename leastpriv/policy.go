@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -58,9 +59,9 @@ type Principal struct {
 // n is 1-based.
 func statementLabel(n int, sid string) string {
 	if sid == "" {
-		return fmt.Sprintf("statement %d", n)
+		return "statement " + strconv.Itoa(n)
 	}
-	return fmt.Sprintf("statement %d (Sid %q)", n, sid)
+	return "statement " + strconv.Itoa(n) + " (Sid " + strconv.Quote(sid) + ")"
 }
 
 // Label names the statement for messages; n is its 1-based position.

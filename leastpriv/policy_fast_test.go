@@ -1,6 +1,7 @@
 package leastpriv
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -58,6 +59,20 @@ func TestParsePolicyFastMatchesSlow(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%q: got %#v, want %#v", doc, got, want)
+		}
+	}
+}
+
+// TestStatementLabelMatchesSprintf checks the labels built without fmt.
+func TestStatementLabelMatchesSprintf(t *testing.T) {
+	t.Parallel()
+	for _, sid := range []string{"", "A", `q"\`, "é\x01\xff", "\u2028"} {
+		want := fmt.Sprintf("statement %d (Sid %q)", 12, sid)
+		if sid == "" {
+			want = fmt.Sprintf("statement %d", 12)
+		}
+		if got := statementLabel(12, sid); got != want {
+			t.Errorf("statementLabel(12, %q) = %q, want %q", sid, got, want)
 		}
 	}
 }
