@@ -74,21 +74,42 @@ type AWSClient struct {
 	DefaultTags map[string]string
 	Endpoints   map[string]string
 
-	cacheMu sync.Mutex
-	cache   map[string]any
+	cacheMu  sync.Mutex
+	cache    map[string]any
+	inflight map[string]*sync.Mutex
 }
 
 // Cached returns the value stored under key, computing it with fn once per
 // provider instance. Plan-time lookups (a cluster's node groups, access
 // entries...) go through it so that a plan with many resources on one
-// cluster asks AWS once. Errors are not cached.
+// cluster asks AWS once, even when Terraform plans them concurrently: callers
+// of one key wait for the computation in flight instead of starting their
+// own. Errors are not cached.
 func (c *AWSClient) Cached(key string, fn func() (any, error)) (any, error) {
 	c.cacheMu.Lock()
 	if v, ok := c.cache[key]; ok {
 		c.cacheMu.Unlock()
 		return v, nil
 	}
+	if c.inflight == nil {
+		c.inflight = map[string]*sync.Mutex{}
+	}
+	keyMu, ok := c.inflight[key]
+	if !ok {
+		keyMu = &sync.Mutex{}
+		c.inflight[key] = keyMu
+	}
 	c.cacheMu.Unlock()
+
+	keyMu.Lock()
+	defer keyMu.Unlock()
+	c.cacheMu.Lock()
+	if v, ok := c.cache[key]; ok {
+		c.cacheMu.Unlock()
+		return v, nil
+	}
+	c.cacheMu.Unlock()
+
 	v, err := fn()
 	if err != nil {
 		return nil, err
@@ -97,9 +118,6 @@ func (c *AWSClient) Cached(key string, fn func() (any, error)) (any, error) {
 	defer c.cacheMu.Unlock()
 	if c.cache == nil {
 		c.cache = map[string]any{}
-	}
-	if prior, ok := c.cache[key]; ok {
-		return prior, nil
 	}
 	c.cache[key] = v
 	return v, nil

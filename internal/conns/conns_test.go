@@ -6,7 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -181,5 +184,33 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Concurrent callers of one key share one computation: ten resources
+// planned at once on one cluster describe it once.
+func TestAWSClient_CachedConcurrentCallersShareOneComputation(t *testing.T) {
+	t.Parallel()
+	var c conns.AWSClient
+	var calls atomic.Int32
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			v, err := c.Cached("cluster", func() (any, error) {
+				calls.Add(1)
+				<-release
+				return "facts", nil
+			})
+			if err != nil || v != "facts" {
+				t.Errorf("Cached = %v, %v", v, err)
+			}
+		})
+	}
+	time.Sleep(50 * time.Millisecond) // let every caller reach Cached
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Errorf("computed %d times, want once", n)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -20,24 +19,8 @@ import (
 // to pods.
 const podIdentityAgentAddon = leastpriv.PodIdentityAgentAddon
 
-// lookupLocks serialises the computation of one cache key per provider
-// instance. AWSClient.Cached does not hold a lock while it computes, and
-// Terraform plans up to ten resources at once: without this, ten resources
-// on one cluster would each call DescribeCluster before the first answer is
-// cached.
-var lookupLocks sync.Map // lookupLockKey -> *sync.Mutex
-
-type lookupLockKey struct {
-	client *conns.AWSClient
-	key    string
-}
-
-// cachedLookup is AWSClient.Cached with one computation per key at a time.
+// cachedLookup is AWSClient.Cached with a typed result.
 func cachedLookup[T any](c *conns.AWSClient, key string, fn func() (T, error)) (T, error) {
-	mu, _ := lookupLocks.LoadOrStore(lookupLockKey{client: c, key: key}, &sync.Mutex{})
-	m := mu.(*sync.Mutex) //nolint:forcetypeassert // only *sync.Mutex is stored
-	m.Lock()
-	defer m.Unlock()
 	v, err := c.Cached(key, func() (any, error) { return fn() })
 	if err != nil {
 		var zero T
