@@ -2,6 +2,7 @@ package leastpriv
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -148,17 +149,29 @@ func mayTouchDynamoDB(st *Statement) bool {
 
 // resourcePattern is a Resource pattern parsed once per statement.
 type resourcePattern struct {
-	raw   string
-	arn   ARN
-	isARN bool
-	star  bool
+	raw  string
+	star bool
+	wild bool // resourceHasWildcard(raw)
+	// types has bit k set when the pattern can match a resource of
+	// DynamoDB resource type k (resourceTypePatterns).
+	types uint64
 }
 
 func parseResourcePattern(r string) resourcePattern {
-	rp := resourcePattern{raw: r, star: isStar(r)}
-	if !rp.star {
-		if a, err := ParseARN(r); err == nil {
-			rp.arn, rp.isARN = a, true
+	rp := resourcePattern{raw: r, star: isStar(r), wild: resourceHasWildcard(r)}
+	if rp.star {
+		return rp
+	}
+	a, err := ParseARN(r)
+	for k, tp := range resourceTypeARNs {
+		if err != nil {
+			if globsIntersect(r, resourceTypePatterns[k], false) {
+				rp.types |= 1 << k
+			}
+			continue
+		}
+		if arnsIntersect(a, tp) {
+			rp.types |= 1 << k
 		}
 	}
 	return rp
@@ -170,13 +183,17 @@ func appendStatementGrants(out []Grant, st *Statement, policy, n int) []Grant {
 	if !mayTouchDynamoDB(st) {
 		return out
 	}
+	var matchBuf [16]actionMatch
+	matches := statementActionMatches(matchBuf[:0], st)
+	if len(matches) == 0 {
+		return out
+	}
 	label := st.Label(n)
 	cond := st.HasCondition()
-	resources := make([]resourcePattern, len(st.Resource))
-	wild := make([]bool, len(st.Resource))
-	for i, r := range st.Resource {
-		resources[i] = parseResourcePattern(r)
-		wild[i] = resourceHasWildcard(r)
+	var resBuf [4]resourcePattern
+	resources := resBuf[:0]
+	for _, r := range st.Resource {
+		resources = append(resources, parseResourcePattern(r))
 	}
 	var notResource string
 	if st.NotResource != nil {
@@ -186,20 +203,22 @@ func appendStatementGrants(out []Grant, st *Statement, policy, n int) []Grant {
 	if st.NotAction != nil {
 		notActionVia = fmt.Sprintf("%s: NotAction %s", label, quoteList(st.NotAction))
 	}
-	viaByPattern := map[string]string{}
-	literal := literalActionPatterns(st)
-	for i := range dynamodbActions {
+	// The Via text of each Action pattern, built once.
+	var viaBuf [4]struct{ pattern, via string }
+	vias := viaBuf[:0]
+	viaOf := func(pattern string) string {
+		for _, v := range vias {
+			if v.pattern == pattern {
+				return v.via
+			}
+		}
+		via := label + ": Action " + strconv.Quote(pattern)
+		vias = append(vias, struct{ pattern, via string }{pattern, via})
+		return via
+	}
+	for _, m := range matches {
+		i := m.index
 		a := &dynamodbActions[i]
-		var pattern string
-		var ok bool
-		if literal != nil {
-			pattern, ok = literal[i]
-		} else {
-			pattern, ok = matchingActionPattern(st, a.Name)
-		}
-		if !ok {
-			continue
-		}
 		g := Grant{
 			Action:      a.Name,
 			Class:       a.Class,
@@ -212,14 +231,9 @@ func appendStatementGrants(out []Grant, st *Statement, policy, n int) []Grant {
 			g.Via = notActionVia
 			g.ActionWildcard = true
 		} else {
-			via, ok := viaByPattern[pattern]
-			if !ok {
-				via = label + ": Action " + strconv.Quote(pattern)
-				viaByPattern[pattern] = via
-			}
-			g.Via = via
-			g.ActionPattern = pattern
-			g.ActionWildcard = hasGlob(pattern)
+			g.Via = viaOf(m.pattern)
+			g.ActionPattern = m.pattern
+			g.ActionWildcard = hasGlob(m.pattern)
 		}
 		if st.NotResource != nil {
 			if notResourceExcludesAll(st.NotResource, i) {
@@ -231,45 +245,64 @@ func appendStatementGrants(out []Grant, st *Statement, policy, n int) []Grant {
 			out = append(out, g)
 			continue
 		}
-		for k, r := range resources {
+		for _, r := range resources {
 			if !resourceReachesAction(r, i) {
 				continue
 			}
 			g.Resource = r.raw
-			g.ResourceWildcard = wild[k]
+			g.ResourceWildcard = r.wild
 			out = append(out, g)
 		}
 	}
 	return out
 }
 
-// literalActionPatterns is matchingActionPattern for all catalogue actions
-// at once when every Action pattern of st is a literal ASCII name (no glob):
-// the first pattern naming each catalogue action, by index. It returns nil
-// otherwise.
-func literalActionPatterns(st *Statement) map[int]string {
-	if st.NotAction != nil {
-		return nil
-	}
+// actionMatch is a catalogue action (by index) a statement allows, with
+// the first Action pattern naming it (none for NotAction).
+type actionMatch struct {
+	index   int
+	pattern string
+}
+
+// statementActionMatches appends to dst the catalogue actions st's Action
+// (or NotAction) allows, in catalogue order. When every Action pattern is a
+// literal ASCII name (no glob), the names are looked up instead of matching
+// each pattern against the whole catalogue.
+func statementActionMatches(dst []actionMatch, st *Statement) []actionMatch {
+	literal := st.NotAction == nil
 	for _, p := range st.Action {
+		if !literal {
+			break
+		}
 		if hasGlob(p) {
-			return nil
+			literal = false
+			break
 		}
 		for k := 0; k < len(p); k++ {
 			if p[k] >= 0x80 {
-				return nil
+				literal = false
+				break
 			}
 		}
 	}
-	m := make(map[int]string, len(st.Action))
+	if !literal {
+		for i := range dynamodbActions {
+			if pattern, ok := matchingActionPattern(st, dynamodbActions[i].Name); ok {
+				dst = append(dst, actionMatch{index: i, pattern: pattern})
+			}
+		}
+		return dst
+	}
+	start := len(dst)
 	for _, p := range st.Action {
-		if i, ok := catalogueByLower[strings.ToLower(p)]; ok {
-			if _, dup := m[i]; !dup {
-				m[i] = p
-			}
+		i, ok := catalogueByLower[strings.ToLower(p)]
+		if !ok || slices.ContainsFunc(dst[start:], func(m actionMatch) bool { return m.index == i }) {
+			continue
 		}
+		dst = append(dst, actionMatch{index: i, pattern: p})
 	}
-	return m
+	slices.SortFunc(dst[start:], func(a, b actionMatch) int { return a.index - b.index })
+	return dst
 }
 
 func matchingActionPattern(st *Statement, action string) (string, bool) {
@@ -293,18 +326,7 @@ func resourceReachesAction(r resourcePattern, i int) bool {
 	if dynamodbActions[i].WildcardResourceOnly {
 		return false
 	}
-	for k, tp := range actionResourceARNs[i] {
-		if !r.isARN {
-			if globsIntersect(r.raw, actionResourcePatterns[i][k], false) {
-				return true
-			}
-			continue
-		}
-		if arnsIntersect(r.arn, tp) {
-			return true
-		}
-	}
-	return false
+	return r.types&actionResourceMask[i] != 0
 }
 
 // arnsIntersect reports whether some concrete ARN matches both patterns,

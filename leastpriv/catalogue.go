@@ -72,8 +72,13 @@ var (
 	// actionResourcePatterns[i] holds glob patterns of all ARNs action i
 	// accepts, one per resource type.
 	actionResourcePatterns [][]string
-	// actionResourceARNs holds the same patterns, parsed.
-	actionResourceARNs [][]ARN
+	// resourceTypePatterns and resourceTypeARNs are the ARN patterns of
+	// the distinct resource types; actionResourceMask[i] has bit k set when
+	// action i accepts resource type k. A Resource pattern is compared with
+	// each resource type once (resourcePattern.types), not once per action.
+	resourceTypePatterns []string
+	resourceTypeARNs     []ARN
+	actionResourceMask   []uint64
 )
 
 var templateVar = regexp.MustCompile(`\$\{[^}]*\}`)
@@ -82,7 +87,8 @@ func loadCatalogue() {
 	catalogueOnce.Do(func() {
 		catalogueByLower = make(map[string]int, len(dynamodbActions))
 		actionResourcePatterns = make([][]string, len(dynamodbActions))
-		actionResourceARNs = make([][]ARN, len(dynamodbActions))
+		actionResourceMask = make([]uint64, len(dynamodbActions))
+		typeIndex := map[string]int{}
 		for i, a := range dynamodbActions {
 			catalogueByLower[strings.ToLower(a.Name)] = i
 			for _, t := range a.ResourceTypes {
@@ -93,7 +99,17 @@ func loadCatalogue() {
 					if err != nil {
 						panic("leastpriv: bad resource type template " + tmpl)
 					}
-					actionResourceARNs[i] = append(actionResourceARNs[i], a)
+					k, ok := typeIndex[pat]
+					if !ok {
+						k = len(resourceTypePatterns)
+						if k == 64 {
+							panic("leastpriv: more than 64 DynamoDB resource types")
+						}
+						typeIndex[pat] = k
+						resourceTypePatterns = append(resourceTypePatterns, pat)
+						resourceTypeARNs = append(resourceTypeARNs, a)
+					}
+					actionResourceMask[i] |= 1 << k
 				}
 			}
 		}
