@@ -579,6 +579,16 @@ func managedGrants(arn string, p *Policy) *docInfo {
 	return v.(*docInfo) //nolint:forcetypeassert // only *docInfo is stored
 }
 
+// hasDataGrant reports whether dataGrants(gs) is not empty.
+func hasDataGrant(gs []Grant) bool {
+	for i := range gs {
+		if gs[i].Class.IsData() {
+			return true
+		}
+	}
+	return false
+}
+
 func dataGrants(gs []Grant) []Grant {
 	n := 0
 	for i := range gs {
@@ -755,6 +765,12 @@ func withoutDenied(gs []Grant, deny *Policy) []Grant {
 }
 
 func (c *checker) checkNodeRoleReach(r *reach, denies map[*roleInfo]*Policy) {
+	// Only a role that is unknown, a node role or whose trust is unknown
+	// can be reported here: skip computing the grants for the others (most
+	// reaches: pod roles).
+	if r.role != nil && !r.role.isNodeRole() && r.role.trustExpr == "" {
+		return
+	}
 	var data []Grant
 	if r.doc != nil && r.doc.err == nil {
 		data = dataGrants(r.doc.grants)
@@ -882,7 +898,7 @@ func (c *checker) checkUnknownFacts() {
 			if r.role == nil || r.role.isNodeRole() || (r.role.trust != nil && AdmitsPodIdentity(r.role.trust)) {
 				continue
 			}
-			if r.doc == nil || r.doc.err != nil || len(dataGrants(r.doc.grants)) > 0 {
+			if r.doc == nil || r.doc.err != nil || hasDataGrant(r.doc.grants) {
 				if !seen[r.role.key] {
 					seen[r.role.key] = true
 					candidates = append(candidates, "`"+r.role.key+"`")
