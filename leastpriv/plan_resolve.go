@@ -285,8 +285,8 @@ func (r *planResolver) expr(sc planScope, e *tfjson.Expression, depth int) planV
 		return planValue{raw: e.ConstantValue}
 	}
 	var first planValue
-	for i, ref := range e.References {
-		out := r.ref(sc, ref, depth)
+	for i := range e.References {
+		out := r.refAt(sc, e.References, i, depth)
 		if out.addr != "" || (!out.val.Unknown && (out.val.Value != "" || out.raw != nil)) {
 			return out
 		}
@@ -340,34 +340,14 @@ func (r *planResolver) evalRef(sc planScope, ref string, depth int) planValue {
 		if len(steps) < 2 {
 			return unknown
 		}
-		return r.variable(sc.module, steps[1].Name, depth)
+		return planValueAt(r.variable(sc.module, steps[1].Name, depth), steps[1:], planDescribeRef(sc.module, ref))
 	case "module":
 		if len(steps) < 3 {
 			return unknown
 		}
 		return r.moduleOutput(sc, steps[1], steps[2].Name, depth)
 	case "each":
-		if len(steps) < 2 {
-			return unknown
-		}
-		key, ok := sc.key.(string)
-		if !ok {
-			return unknown
-		}
-		if steps[1].Name == "key" {
-			return planValue{val: Known(key)}
-		}
-		if steps[1].Name == "value" && sc.forEach != nil && sc.forEach.ExpressionData != nil {
-			switch c := sc.forEach.ConstantValue.(type) {
-			case []any:
-				return planValue{val: Known(key)}
-			case map[string]any:
-				if s, ok := c[key].(string); ok {
-					return planValue{val: Known(s)}
-				}
-			}
-		}
-		return unknown
+		return r.eachRef(sc, ref, steps, depth)
 	case "count":
 		if n, ok := sc.key.(float64); ok && len(steps) > 1 && steps[1].Name == "index" {
 			return planValue{val: Known(fmt.Sprint(int(n)))}
@@ -512,4 +492,239 @@ func (r *planResolver) moduleInstanceKey(module string, key any) any {
 		}
 	}
 	return nil
+}
+
+// planValueAt follows the rest of a reference (steps[0] is the step that
+// produced v: its index and the attribute steps after it) into a known
+// object or list value: var.grants.orders.role or each.value.role.
+// Anything it cannot follow is unknown, described by expr.
+func planValueAt(v planValue, steps []planAddrStep, expr string) planValue {
+	if len(steps) == 0 || (len(steps) == 1 && !steps[0].HasIndex) {
+		return v
+	}
+	if v.val.Unknown || v.addr != "" {
+		return planValue{val: UnknownValue(expr)}
+	}
+	cur := v.raw
+	if cur == nil && v.val.Value != "" {
+		cur = v.val.Value
+	}
+	index := func(idx any) bool {
+		switch k := idx.(type) {
+		case string:
+			m, ok := cur.(map[string]any)
+			if !ok {
+				return false
+			}
+			cur, ok = m[k]
+			return ok
+		case float64:
+			l, ok := cur.([]any)
+			if !ok || k < 0 || int(k) >= len(l) {
+				return false
+			}
+			cur = l[int(k)]
+			return true
+		}
+		return false
+	}
+	for i, st := range steps {
+		if i > 0 && !index(st.Name) {
+			return planValue{val: UnknownValue(expr)}
+		}
+		if st.HasIndex && !index(st.Index) {
+			return planValue{val: UnknownValue(expr)}
+		}
+	}
+	switch c := cur.(type) {
+	case string:
+		return planValue{val: Known(c)}
+	case nil:
+		return planValue{val: UnknownValue(expr)}
+	default:
+		return planValue{raw: c}
+	}
+}
+
+// planNonResourceRoots are the first steps of references that do not name
+// a resource.
+var planNonResourceRoots = map[string]bool{
+	"var": true, "local": true, "module": true, "each": true, "count": true,
+	"path": true, "terraform": true, "self": true,
+}
+
+// eachRef evaluates each.key and each.value[...] in a resource or module
+// call with for_each. each.value is the element of the for_each collection
+// at the instance key: the collection is evaluated where the for_each
+// expression is written (the resource's module, or the parent module of a
+// module call), from a constant, root or module variables, or a resource
+// with instances (for_each = aws_iam_role.pod: each.value.arn is
+// aws_iam_role.pod[each.key].arn). A collection built from locals, or from
+// values unknown until apply, leaves each.value unknown.
+//
+// The configuration of a plan lists a for_each expression's references, not
+// the expression: a for expression over a map (for_each = { for k, v in
+// var.grants : k => v if ... }) is taken to keep the elements it selects
+// as they are, which is what filtering for expressions do.
+func (r *planResolver) eachRef(sc planScope, ref string, steps []planAddrStep, depth int) planValue {
+	unknown := planValue{val: UnknownValue(planDescribeRef(sc.module, ref))}
+	key, ok := sc.key.(string)
+	if !ok || len(steps) < 2 {
+		return unknown
+	}
+	switch steps[1].Name {
+	case "key":
+		return planValue{val: Known(key)}
+	case "value":
+	default:
+		return unknown
+	}
+	fe := sc.forEach
+	if fe == nil || fe.ExpressionData == nil {
+		return unknown
+	}
+	if len(fe.References) > 0 {
+		unknown.val.Expr = planDescribeRef(sc.module, ref+" (for_each over "+strings.Join(planOuterRefs(fe.References), ", ")+")")
+	}
+	if len(fe.References) == 0 {
+		return planValueAt(planEachElement(planValue{raw: fe.ConstantValue}, key), steps[1:], unknown.val.Expr)
+	}
+	outer := planScope{module: sc.module}
+	var found []planValue
+	for _, fr := range planOuterRefs(fe.References) {
+		fsteps := planParseAddress(fr)
+		if len(fsteps) == 0 {
+			return unknown
+		}
+		if !planNonResourceRoots[fsteps[0].Name] {
+			// A resource (or data source) as a whole: each.value is one of
+			// its instances.
+			n := 2
+			if fsteps[0].Name == "data" {
+				n = 3
+			}
+			if len(fsteps) != n || fsteps[n-1].HasIndex {
+				return unknown
+			}
+			inst := fr + planFormatIndex(key)
+			for _, st := range steps[2:] {
+				inst += "." + st.Name + planFormatIndex(st.Index)
+			}
+			if steps[1].HasIndex {
+				return unknown
+			}
+			v := r.ref(outer, inst, depth+1)
+			if v.addr == "" {
+				return unknown
+			}
+			found = append(found, v)
+			continue
+		}
+		el := planEachElement(r.ref(outer, fr, depth+1), key)
+		if el.val.Unknown {
+			continue
+		}
+		found = append(found, planValueAt(el, steps[1:], unknown.val.Expr))
+	}
+	if len(found) != 1 || (found[0].val.Unknown && found[0].addr == "") {
+		// Several collections have the key (merge(var.a, var.b)...): which
+		// one wins depends on the function.
+		return unknown
+	}
+	return found[0]
+}
+
+// planEachElement returns the element of a known for_each collection at
+// key: a map's value, or the key itself for a set of strings.
+func planEachElement(coll planValue, key string) planValue {
+	unknown := planValue{val: UnknownValue("each.value")}
+	if coll.val.Unknown || coll.addr != "" {
+		return unknown
+	}
+	switch c := coll.raw.(type) {
+	case map[string]any:
+		v, ok := c[key]
+		if !ok {
+			return unknown
+		}
+		if s, ok := v.(string); ok {
+			return planValue{val: Known(s)}
+		}
+		if v == nil {
+			return unknown
+		}
+		return planValue{raw: v}
+	case []any:
+		for _, el := range c {
+			if s, ok := el.(string); ok && s == key {
+				return planValue{val: Known(key)}
+			}
+		}
+	}
+	return unknown
+}
+
+// planOuterRefs drops the references that only repeat a prefix of the one
+// before them: terraform lists var.a.b and then var.a for one traversal.
+func planOuterRefs(refs []string) []string {
+	var out []string
+	for i, ref := range refs {
+		if i > 0 && strings.HasPrefix(refs[i-1], ref) {
+			continue
+		}
+		out = append(out, ref)
+	}
+	return out
+}
+
+// refAt evaluates refs[i] of an expression. A reference to a resource with
+// several instances that does not say which (the configuration lists
+// aws_iam_role.node[each.value.pool].arn as "aws_iam_role.node" followed
+// by the references of the index, "each.value.pool" and "each.value") takes
+// the instance named by the reference that follows it, when that one is
+// known and such an instance exists. When the index is written with a
+// reference that cannot be evaluated, the instance is unknown: guessing
+// from the current instance key could pick the wrong role.
+func (r *planResolver) refAt(sc planScope, refs []string, i int, depth int) planValue {
+	ref := refs[i]
+	steps := planParseAddress(ref)
+	n := 2
+	if len(steps) > 0 && steps[0].Name == "data" {
+		n = 3
+	}
+	if len(steps) == 0 || planNonResourceRoots[steps[0].Name] || len(steps) < n || steps[n-1].HasIndex || i+1 >= len(refs) {
+		return r.ref(sc, ref, depth)
+	}
+	base := ref
+	if len(steps) > n {
+		// An attribute reference: terraform writes the index's references
+		// after the bare resource, so only a bare resource has an index.
+		return r.ref(sc, ref, depth)
+	}
+	full := planJoinAddress(sc.module, base)
+	if r.byAddr[full] != nil || len(r.instances[full]) == 0 {
+		return r.ref(sc, ref, depth)
+	}
+	next := planParseAddress(refs[i+1])
+	if len(next) == 0 || !planNonResourceRoots[next[0].Name] || next[0].Name == "module" {
+		return r.ref(sc, ref, depth)
+	}
+	idx := r.ref(sc, refs[i+1], depth)
+	var key any
+	switch {
+	case !idx.val.Unknown && idx.raw == nil && idx.addr == "":
+		key = idx.val.Value
+	case !idx.val.Unknown:
+		if f, ok := idx.raw.(float64); ok {
+			key = f
+		}
+	}
+	if key != nil {
+		if _, ok := r.byAddr[full+planFormatIndex(key)]; ok {
+			return r.ref(sc, base+planFormatIndex(key), depth)
+		}
+		// Known, but not an instance key: the reference is not the index.
+		return r.ref(sc, ref, depth)
+	}
+	return planValue{val: UnknownValue(planDescribeRef(sc.module, ref+"["+refs[i+1]+"]"))}
 }

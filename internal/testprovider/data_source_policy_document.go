@@ -137,7 +137,23 @@ func (d *policyDocumentDataSource) Read(ctx context.Context, req datasource.Read
 		}
 		stmts = append(stmts, st)
 	}
-	doc["Statement"] = stmts
+	// As the AWS provider: the statements of source_policy_documents
+	// first, then this document's statements (replacing a source statement
+	// with the same Sid), then override_policy_documents (replacing any
+	// statement with the same Sid, appended otherwise).
+	merged, err := mergeStatements(m.SourcePolicyDocuments, nil)
+	if err != nil {
+		resp.Diagnostics.AddError("Reading source_policy_documents", err.Error())
+		return
+	}
+	for _, st := range stmts {
+		merged = overrideStatement(merged, st)
+	}
+	if merged, err = mergeStatements(m.OverridePolicyDocuments, merged); err != nil {
+		resp.Diagnostics.AddError("Reading override_policy_documents", err.Error())
+		return
+	}
+	doc["Statement"] = merged
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		resp.Diagnostics.AddError("Rendering Policy Document", err.Error())
@@ -155,4 +171,47 @@ func oneOrMany(l []string) any {
 		return l[0]
 	}
 	return l
+}
+
+// mergeStatements adds the statements of each document in docs to stmts
+// with overrideStatement.
+func mergeStatements(docs []string, stmts []any) ([]any, error) {
+	if stmts == nil {
+		stmts = []any{}
+	}
+	for _, raw := range docs {
+		var doc struct {
+			Statement json.RawMessage
+		}
+		if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+			return nil, err
+		}
+		var list []any
+		if err := json.Unmarshal(doc.Statement, &list); err != nil {
+			var one map[string]any
+			if err := json.Unmarshal(doc.Statement, &one); err != nil {
+				return nil, err
+			}
+			list = []any{one}
+		}
+		for _, st := range list {
+			stmts = overrideStatement(stmts, st)
+		}
+	}
+	return stmts, nil
+}
+
+// overrideStatement replaces the statement of stmts with st's Sid, or
+// appends st when it has no Sid or no statement has it.
+func overrideStatement(stmts []any, st any) []any {
+	sid, _ := st.(map[string]any)["Sid"].(string)
+	if sid != "" {
+		for i, old := range stmts {
+			if s, _ := old.(map[string]any)["Sid"].(string); s == sid {
+				stmts[i] = st
+				return stmts
+			}
+		}
+	}
+	return append(stmts, st)
 }

@@ -65,5 +65,9 @@ func (p *testProvider) DataSources(context.Context) []func() datasource.DataSour
 	if p.name != "aws" {
 		return nil
 	}
-	return []func() datasource.DataSource{func() datasource.DataSource { return &policyDocumentDataSource{} }}
+	return []func() datasource.DataSource{
+		func() datasource.DataSource { return &policyDocumentDataSource{} },
+		func() datasource.DataSource { return &iamRoleDataSource{} },
+		func() datasource.DataSource { return &callerIdentityDataSource{} },
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -109,7 +110,16 @@ func (r *echoResource) fill(planned tftypes.Value) (tftypes.Value, error) {
 	}
 	if name == "" {
 		raw, _ := json.Marshal(planned.String())
-		name = "terraform-" + shortHash(string(raw))
+		prefix := "terraform-"
+		if v, ok := top["name_prefix"]; ok && v.IsKnown() && !v.IsNull() {
+			_ = v.As(&prefix)
+		}
+		name = prefix + shortHash(string(raw))
+	}
+	// IAM ARNs carry the object's path: arn:aws:iam::ACCOUNT:role/PATH/NAME.
+	path := ""
+	if v, ok := top["path"]; ok && v.IsKnown() && !v.IsNull() {
+		_ = v.As(&path)
 	}
 	return tftypes.Transform(planned, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
 		if v.IsKnown() {
@@ -122,11 +132,11 @@ func (r *echoResource) fill(planned tftypes.Value) (tftypes.Value, error) {
 				attr = string(a)
 			}
 		}
-		return r.computed(attr, name, v.Type())
+		return r.computed(attr, name, path, v.Type())
 	})
 }
 
-func (r *echoResource) computed(attr, name string, typ tftypes.Type) (tftypes.Value, error) {
+func (r *echoResource) computed(attr, name, path string, typ tftypes.Type) (tftypes.Value, error) {
 	if d, ok := r.spec.defaults[attr]; ok {
 		switch x := d.(type) {
 		case string:
@@ -142,14 +152,23 @@ func (r *echoResource) computed(attr, name string, typ tftypes.Type) (tftypes.Va
 			return tftypes.NewValue(typ, name), nil
 		case "arn", "role_arn", "association_arn", "access_entry_arn":
 			if r.spec.arn != nil {
+				if attr == "arn" && strings.HasPrefix(path, "/") && strings.HasSuffix(path, "/") {
+					return tftypes.NewValue(typ, r.spec.arn(path[1:]+name)), nil
+				}
 				return tftypes.NewValue(typ, r.spec.arn(name)), nil
 			}
 			return tftypes.NewValue(typ, iamARN("role")(name)), nil
 		case "id":
+			if r.spec.id != nil && r.spec.typeName == "aws_iam_policy" && strings.HasPrefix(path, "/") && strings.HasSuffix(path, "/") {
+				return tftypes.NewValue(typ, r.spec.id(path[1:]+name)), nil
+			}
 			if r.spec.id != nil {
 				return tftypes.NewValue(typ, r.spec.id(name)), nil
 			}
 			return tftypes.NewValue(typ, name), nil
+		case "unique_id":
+			// Role and instance profile IDs: AROA/AIPA and 17 characters.
+			return tftypes.NewValue(typ, "AROA"+strings.ToUpper(shortHash(name))+"XYZAB"), nil
 		}
 		return tftypes.NewValue(typ, attr+"-"+shortHash(name)), nil
 	case typ.Is(tftypes.Number):

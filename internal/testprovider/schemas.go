@@ -85,7 +85,8 @@ var resourceSpecs = []*resourceSpec{
 			"arn": compStr(), "assume_role_policy": reqStr(), "description": optStr(),
 			"force_detach_policies": schema.BoolAttribute{Optional: true},
 			"id":                    compStr(), "managed_policy_arns": strSet(false, true),
-			"max_session_duration": optNum(false), "name": forceNew(optCompStr()), "path": optStr(),
+			"max_session_duration": optNum(false), "name": forceNew(optCompStr()),
+			"name_prefix": forceNew(optStr()), "path": optStr(),
 			"permissions_boundary": optStr(), "tags": tags(), "unique_id": compStr(),
 		},
 		blocks: map[string]schema.Block{
@@ -107,7 +108,7 @@ var resourceSpecs = []*resourceSpec{
 		id: iamARN("policy"),
 		attrs: map[string]schema.Attribute{
 			"arn": compStr(), "description": optStr(), "id": compStr(), "name": optCompStr(),
-			"path": optStr(), "policy": reqStr(), "policy_id": compStr(), "tags": tags(),
+			"name_prefix": optStr(), "path": optStr(), "policy": reqStr(), "policy_id": compStr(), "tags": tags(),
 		},
 	},
 	{

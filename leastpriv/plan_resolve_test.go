@@ -1,0 +1,111 @@
+package leastpriv
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// TestPlanResolveEdges checks which role every grant and node role fact of
+// the newer fixtures reaches: for_each collections (each.value), index
+// expressions that are not each.key, and the other resolution paths
+// those fixtures exercise.
+func TestPlanResolveEdges(t *testing.T) {
+	t.Parallel()
+	tests := map[string][]string{
+		"for_each_object_map": {
+			`fact node_group aws_eks_node_group.pool["batch"] -> aws_iam_role.node["batch"]`,
+			`fact node_group aws_eks_node_group.pool["general"] -> aws_iam_role.node["general"]`,
+			// each.value.role_key, not the grant's own key.
+			`inline aws_iam_role_policy.node_grant["batch-orders"] -> aws_iam_role.node["batch"] doc`,
+			`inline aws_iam_role_policy.pod_grant["carts-app"] -> aws_iam_role.pod["carts"] doc`,
+			// for_each = aws_iam_role.pod, role_arn = each.value.arn.
+			`pia aws_eks_pod_identity_association.pod["carts"] -> aws_iam_role.pod["carts"] carts/carts`,
+		},
+		"module_for_each_node_grant": {
+			`fact node_group aws_eks_node_group.pool["batch"] -> aws_iam_role.node["batch"]`,
+			`fact node_group aws_eks_node_group.pool["general"] -> aws_iam_role.node["general"]`,
+			`inline module.access["orders-batch"].aws_iam_role_policy.this -> aws_iam_role.node["batch"] doc`,
+			`inline module.app_access["carts"].aws_iam_role_policy.this -> aws_iam_role.carts doc`,
+			`inline module.legacy["general"].aws_iam_role_policy.this -> unknown:each.value (for_each over aws_iam_role.node["general"].name) doc`,
+			"pia aws_eks_pod_identity_association.carts -> aws_iam_role.carts carts/carts",
+		},
+	}
+	for scenario, want := range tests {
+		t.Run(scenario, func(t *testing.T) {
+			t.Parallel()
+			inv, err := ReadPlanFile(filepath.Join("testdata", "plans", scenario, "plan.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := planEdges(inv)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("edges:\n got  %q\n want %q", got, want)
+			}
+		})
+	}
+}
+
+// TestPlanResolveEach evaluates each.key and each.value against for_each
+// collections of every kind the configuration can describe.
+func TestPlanResolveEach(t *testing.T) {
+	t.Parallel()
+	p := &planData{
+		variables: map[string]any{
+			"grants": map[string]any{
+				"orders": map[string]any{"role": "node", "actions": []any{"dynamodb:Query"}},
+			},
+			"names": []any{"carts", "orders"},
+			"a":     map[string]any{"x": "from-a"},
+			"b":     map[string]any{"x": "from-b"},
+		},
+		prior: map[string]*planResource{},
+	}
+	r := newPlanResolver(p)
+	refs := func(rs ...string) *tfjson.Expression {
+		return &tfjson.Expression{ExpressionData: &tfjson.ExpressionData{References: rs}}
+	}
+	constant := func(v any) *tfjson.Expression {
+		return &tfjson.Expression{ExpressionData: &tfjson.ExpressionData{ConstantValue: v}}
+	}
+	tests := map[string]struct {
+		forEach *tfjson.Expression
+		key     any
+		ref     string
+		want    string // "" for unknown
+	}{
+		"each.key":                     {forEach: refs("var.grants"), key: "orders", ref: "each.key", want: "orders"},
+		"map of objects":               {forEach: refs("var.grants"), key: "orders", ref: "each.value.role", want: "node"},
+		"nested traversal":             {forEach: refs("var.grants"), key: "orders", ref: "each.value.actions[0]", want: "dynamodb:Query"},
+		"missing attribute":            {forEach: refs("var.grants"), key: "orders", ref: "each.value.nope"},
+		"missing key":                  {forEach: refs("var.grants"), key: "carts", ref: "each.value.role"},
+		"set of strings":               {forEach: refs("var.names"), key: "carts", ref: "each.value", want: "carts"},
+		"constant map":                 {forEach: constant(map[string]any{"gpu": "eks-gpu"}), key: "gpu", ref: "each.value", want: "eks-gpu"},
+		"constant set":                 {forEach: constant([]any{"a", "b"}), key: "b", ref: "each.value", want: "b"},
+		"locals are not in the plan":   {forEach: refs("local.pools"), key: "gpu", ref: "each.value"},
+		"two collections with the key": {forEach: refs("var.a", "var.b"), key: "x", ref: "each.value"},
+		"count, not for_each":          {forEach: nil, key: float64(0), ref: "each.value"},
+		"no for_each":                  {forEach: nil, key: "x", ref: "each.value"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// A resolver per case: the memo is not safe for concurrent use.
+			r := newPlanResolver(r.p)
+			v := r.ref(planScope{key: tc.key, forEach: tc.forEach}, tc.ref, 0)
+			got := ""
+			if !v.val.Unknown {
+				got = v.val.Value
+			}
+			if got != tc.want {
+				t.Errorf("%s = %+v, want %q", tc.ref, v, tc.want)
+			}
+			if tc.want == "" && (!v.val.Unknown || v.val.Expr == "") {
+				t.Errorf("%s = %+v, want unknown with a description", tc.ref, v)
+			}
+		})
+	}
+}
