@@ -323,3 +323,46 @@ func DefaultRoleName(cluster, namespace, serviceAccount string) string {
 	sum := sha256.Sum256([]byte(full))
 	return strings.TrimRight(name[:55], "-.") + "-" + hex.EncodeToString(sum[:])[:8]
 }
+
+// IAM's size limits, in characters other than white space (IAM does not
+// count white space against them).
+const (
+	// MaxRoleInlinePolicySize is the limit on the inline policies of one
+	// role, together.
+	MaxRoleInlinePolicySize = 10240
+	// MaxManagedPolicySize is the limit on one customer managed policy.
+	MaxManagedPolicySize = 6144
+)
+
+// PolicySize is the size IAM counts for a policy document: its characters
+// other than white space.
+func PolicySize(doc string) int {
+	n := 0
+	for _, r := range doc {
+		switch r {
+		case ' ', '\t', '\n', '\r':
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// ValidateInlinePolicySize reports an inline policy that IAM would refuse
+// for its size (PutRolePolicy fails with LimitExceeded). others is the
+// size of the role's other inline policies, 0 for a role of its own.
+func ValidateInlinePolicySize(doc string, others int) error {
+	size := PolicySize(doc)
+	if size+others <= MaxRoleInlinePolicySize {
+		return nil
+	}
+	detail := fmt.Sprintf("The generated inline policy is %d characters (white space not counted); IAM allows %d for all the inline policies of a role together.", size, MaxRoleInlinePolicySize)
+	if others > 0 {
+		detail = fmt.Sprintf("The generated inline policy is %d characters and the role's other inline policies %d (white space not counted); IAM allows %d for all the inline policies of a role together.", size, others, MaxRoleInlinePolicySize)
+	}
+	return &ValidationError{
+		Summary: "Policy Too Large",
+		Detail:  detail,
+		Hint:    "Grant fewer tables per resource (one podidentity_least_privilege per workload, or split the tables across roles), or list fewer explicit actions.",
+	}
+}

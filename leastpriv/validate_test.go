@@ -1,6 +1,8 @@
 package leastpriv
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -164,5 +166,48 @@ func TestDefaultRoleName(t *testing.T) {
 	}
 	if long1 != DefaultRoleName(strings.Repeat("c", 40), strings.Repeat("n", 30), "sa-one") {
 		t.Error("not deterministic")
+	}
+}
+
+func TestValidateInlinePolicySize(t *testing.T) {
+	t.Parallel()
+	if got := PolicySize("{ \"a\" :\n\t\"b c\" }"); got != 10 {
+		t.Errorf("PolicySize = %d, want 10 (white space not counted, also inside strings, as IAM counts)", got)
+	}
+	grants := func(n int) []TableGrant {
+		var out []TableGrant
+		for i := range n {
+			out = append(out, TableGrant{
+				TableARN: fmt.Sprintf("arn:aws:dynamodb:us-west-2:111122223333:table/table-with-a-long-name-%03d", i),
+				Access:   AccessReadWrite, Indexes: true, Streams: true,
+			})
+		}
+		return out
+	}
+	doc := func(n int) string {
+		p, err := GeneratePolicy(grants(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := p.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	small, big := doc(1), doc(40)
+	if err := ValidateInlinePolicySize(small, 0); err != nil {
+		t.Errorf("one table: %v", err)
+	}
+	err := ValidateInlinePolicySize(big, 0)
+	ve, ok := AsValidationError(err)
+	if !ok || ve.Summary != "Policy Too Large" || !strings.Contains(ve.Detail, strconv.Itoa(PolicySize(big))) {
+		t.Fatalf("40 tables: got %v", err)
+	}
+	if err := ValidateInlinePolicySize(small, MaxRoleInlinePolicySize-PolicySize(small)); err != nil {
+		t.Errorf("exactly at the limit: %v", err)
+	}
+	if err := ValidateInlinePolicySize(small, MaxRoleInlinePolicySize-PolicySize(small)+1); err == nil {
+		t.Errorf("one character over the limit with the role's other policies: no error")
 	}
 }

@@ -55,6 +55,8 @@ func TestAccLeastPrivilege_validateErrors(t *testing.T) {
 		"duplicate table": {base + fmt.Sprintf(`  dynamodb_tables = [{ arn = %q }, { arn = %q, access = "write" }]`, table, table),
 			`Duplicate Table Grant`},
 		"no tables": {base + `  dynamodb_tables = []`, `(?s)at least 1`},
+		"policy too large": {base + "  dynamodb_tables = [for i in range(40) : { arn = \"arn:aws:dynamodb:us-west-2:123456789012:table/orders-${i}\", access = \"read_write\", indexes = true, streams = true }]",
+			`(?s)Policy Too Large.*characters.*IAM allows 10240`},
 		"namespace": {fmt.Sprintf("  cluster_name = %q\n  namespace = \"Carts\"\n  service_account = \"carts\"\n  dynamodb_tables = [{ arn = %q }]", env.ClusterName, table),
 			`(?s)Invalid Kubernetes Name.*namespace "Carts"`},
 		"service account": {fmt.Sprintf("  cluster_name = %q\n  namespace = \"carts\"\n  service_account = \"carts_sa\"\n  dynamodb_tables = [{ arn = %q }]", env.ClusterName, table),

@@ -119,10 +119,16 @@ func validateOffline(ctx context.Context, m *leastPrivilegeResourceModel) diag.D
 		}
 	}
 	if allKnown && !diags.HasError() {
-		// Across tables: duplicates.
-		if _, d := generatePolicyJSON(ctx, grants); d.HasError() {
-			for _, e := range d.Errors() {
-				diags.AddAttributeError(path.Root("dynamodb_tables"), e.Summary(), e.Detail())
+		// Across tables: duplicates, and IAM's size limit on a role's
+		// inline policies (PutRolePolicy would fail with LimitExceeded
+		// after the role was created).
+		doc, d := generatePolicyJSON(ctx, grants)
+		for _, e := range d.Errors() {
+			diags.AddAttributeError(path.Root("dynamodb_tables"), e.Summary(), e.Detail())
+		}
+		if !d.HasError() {
+			if err := leastpriv.ValidateInlinePolicySize(doc, 0); err != nil {
+				addValidationError(&diags, path.Root("dynamodb_tables"), err)
 			}
 		}
 	}
