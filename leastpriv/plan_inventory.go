@@ -13,6 +13,9 @@ func (p *planData) inventory() *Inventory {
 	b := &planInventoryBuilder{r: r, inv: inv}
 	for _, res := range r.order {
 		if res.Mode == "data" {
+			if res.Type == "aws_iam_role" {
+				b.addDataRole(res)
+			}
 			continue
 		}
 		b.add(res)
@@ -109,6 +112,16 @@ func (b *planInventoryBuilder) add(res *planResource) {
 	case "podidentity_least_privilege":
 		b.addLeastPrivilege(res)
 	}
+}
+
+// addDataRole adds an existing role that the plan looks up with
+// data.aws_iam_role: policies attached to it by name or ARN reach it, and its
+// trust policy (read during plan) tells whether it is a node role. A lookup
+// deferred to apply leaves the trust policy unknown, and the rules fail
+// closed on grants that reach it.
+func (b *planInventoryBuilder) addDataRole(res *planResource) {
+	self := b.selfRoleRef(res)
+	b.inv.Roles = append(b.inv.Roles, &Role{Address: res.Address, Name: self.Name, ARN: self.ARN, TrustPolicy: b.document(res, []any{"assume_role_policy"})})
 }
 
 // addLeastPrivilege adds this provider's resource: a role it creates (or
@@ -287,10 +300,8 @@ func (b *planInventoryBuilder) list(res *planResource, name string) []planValue 
 	if len(e.References) == 0 {
 		return append(out, planValue{val: UnknownValue(res.Address + "." + name)})
 	}
-	sc := b.r.scopeOf(res)
 	found := false
-	for _, ref := range e.References {
-		v := b.r.ref(sc, ref, 1)
+	for _, v := range b.r.exprAll(b.r.scopeOf(res), e, 1) {
 		if v.addr == "" {
 			continue
 		}

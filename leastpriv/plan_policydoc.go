@@ -151,13 +151,13 @@ func (r *planResolver) renderPolicyDocument(res *planResource) Document {
 	unknownDoc := func(why string) Document {
 		return Document{Unknown: true, Expr: res.Address + ".json (" + why + ")"}
 	}
-	for _, attr := range []string{"source_policy_documents", "override_policy_documents"} {
-		if planUnknownAt(res.Unknown, []any{attr}) {
-			return unknownDoc(attr + " unknown")
+	var merge [2][]any
+	for k, attr := range []string{"source_policy_documents", "override_policy_documents"} {
+		stmts, why := r.policyDocumentStatements(res, attr)
+		if why != "" {
+			return unknownDoc(why)
 		}
-		if l, _ := res.Values[attr].([]any); len(l) > 0 {
-			return unknownDoc(attr + " are merged at apply")
-		}
+		merge[k] = stmts
 	}
 	src := &planStatementSource{r: r, res: res}
 	if cr := r.configResource(res); cr != nil {
@@ -275,7 +275,18 @@ func (r *planResolver) renderPolicyDocument(res *planResource) Document {
 		}
 		stmts = append(stmts, st)
 	}
-	doc["Statement"] = stmts
+	// As the AWS provider merges them: the source documents' statements,
+	// then this document's (replacing a source statement with the same
+	// Sid), then the override documents' (replacing any statement with the
+	// same Sid, appended otherwise).
+	merged := append([]any{}, merge[0]...)
+	for _, st := range stmts {
+		merged = planOverrideStatement(merged, st)
+	}
+	for _, st := range merge[1] {
+		merged = planOverrideStatement(merged, st)
+	}
+	doc["Statement"] = merged
 	out, err := json.Marshal(doc)
 	if err != nil {
 		return unknownDoc(err.Error())
@@ -362,4 +373,93 @@ func (r *planResolver) resolveResources(res *planResource, v any) ([]string, boo
 	}
 	sort.Strings(out)
 	return out, true
+}
+
+// policyDocumentStatements returns the statements of the documents listed
+// in source_policy_documents or override_policy_documents of a policy
+// document data source, in order. Documents unknown at plan time are
+// rendered when the configuration says they are other
+// aws_iam_policy_document data sources; anything else unknown, or a
+// document that does not parse, returns why the document is unknown.
+func (r *planResolver) policyDocumentStatements(res *planResource, attr string) ([]any, string) {
+	var docs []string
+	vals, _ := res.Values[attr].([]any)
+	anyUnknown := planUnknownAt(res.Unknown, []any{attr})
+	for i := range vals {
+		if planUnknownAt(res.Unknown, []any{attr, i}) {
+			anyUnknown = true
+		}
+	}
+	if !anyUnknown {
+		for _, v := range vals {
+			s, _ := v.(string)
+			docs = append(docs, s)
+		}
+	} else {
+		e := r.configExpr(res, []any{attr})
+		if e == nil || e.ExpressionData == nil || len(e.References) == 0 {
+			return nil, attr + " unknown"
+		}
+		sc := r.scopeOf(res)
+		seen := map[string]bool{}
+		for _, ref := range planOuterRefs(e.References) {
+			v := r.ref(sc, ref, 1)
+			src := r.byAddr[v.addr]
+			if src == nil || src.Mode != "data" || src.Type != "aws_iam_policy_document" {
+				return nil, attr + " unknown (" + planDescribeRef(res.ModuleAddress, ref) + ")"
+			}
+			if seen[v.addr] {
+				continue
+			}
+			seen[v.addr] = true
+			if !v.val.Unknown {
+				docs = append(docs, v.val.Value)
+				continue
+			}
+			d := r.renderPolicyDocument(src)
+			if d.Unknown {
+				return nil, attr + ": " + d.Expr
+			}
+			docs = append(docs, d.JSON)
+		}
+		if !planUnknownAt(res.Unknown, []any{attr}) && len(docs) != len(vals) {
+			return nil, attr + " unknown"
+		}
+	}
+	var out []any
+	for i, d := range docs {
+		var doc struct {
+			Statement json.RawMessage
+		}
+		if err := json.Unmarshal([]byte(d), &doc); err != nil {
+			return nil, fmt.Sprintf("%s[%d] does not parse: %v", attr, i, err)
+		}
+		var list []any
+		if err := json.Unmarshal(doc.Statement, &list); err != nil {
+			var one map[string]any
+			if err := json.Unmarshal(doc.Statement, &one); err != nil {
+				return nil, fmt.Sprintf("%s[%d] has no statements", attr, i)
+			}
+			list = []any{one}
+		}
+		for _, st := range list {
+			out = planOverrideStatement(out, st)
+		}
+	}
+	return out, ""
+}
+
+// planOverrideStatement replaces the statement of stmts with st's Sid, or
+// appends st when it has no Sid or no statement has it.
+func planOverrideStatement(stmts []any, st any) []any {
+	m, _ := st.(map[string]any)
+	if sid, _ := m["Sid"].(string); sid != "" {
+		for i, old := range stmts {
+			if o, _ := old.(map[string]any); o != nil && o["Sid"] == sid {
+				stmts[i] = st
+				return stmts
+			}
+		}
+	}
+	return append(stmts, st)
 }

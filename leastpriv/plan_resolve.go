@@ -669,7 +669,7 @@ func planEachElement(coll planValue, key string) planValue {
 func planOuterRefs(refs []string) []string {
 	var out []string
 	for i, ref := range refs {
-		if i > 0 && strings.HasPrefix(refs[i-1], ref) {
+		if i > 0 && strings.HasPrefix(refs[i-1], ref) && len(refs[i-1]) > len(ref) && (refs[i-1][len(ref)] == '.' || refs[i-1][len(ref)] == '[') {
 			continue
 		}
 		out = append(out, ref)
@@ -728,3 +728,49 @@ func (r *planResolver) refAt(sc planScope, refs []string, i int, depth int) plan
 	}
 	return planValue{val: UnknownValue(planDescribeRef(sc.module, ref+"["+refs[i+1]+"]"))}
 }
+
+// exprAll evaluates every reference of an expression that builds a list
+// (roles = [aws_iam_role.a.name, aws_iam_role.b.name]), following references
+// to variables and module outputs into the expressions they stand for, so
+// that a list passed into a module (roles = var.roles) yields all of its
+// elements' resources, not just the first.
+func (r *planResolver) exprAll(sc planScope, e *tfjson.Expression, depth int) []planValue {
+	if e == nil || e.ExpressionData == nil {
+		return nil
+	}
+	var out []planValue
+	refs := planOuterRefs(e.References)
+	for i, ref := range refs {
+		steps := planParseAddress(ref)
+		if depth < planMaxResolveDepth && len(steps) >= 2 {
+			switch {
+			case steps[0].Name == "var" && sc.module != "":
+				parent, call, key := planParentModule(sc.module)
+				if pm := r.configModule(parent); pm != nil {
+					if mc := pm.ModuleCalls[call]; mc != nil {
+						if ve := mc.Expressions[steps[1].Name]; ve != nil && len(steps) == 2 {
+							out = append(out, r.exprAll(planScope{module: parent, key: key, forEach: mc.ForEachExpression}, ve, depth+1)...)
+							continue
+						}
+					}
+				}
+			case steps[0].Name == "module" && len(steps) == 3:
+				child := planJoinAddress(sc.module, "module."+steps[1].Name)
+				if steps[1].HasIndex {
+					child += planFormatIndex(steps[1].Index)
+				} else if k := r.moduleInstanceKey(child, sc.key); k != nil {
+					child += planFormatIndex(k)
+				}
+				if cm := r.configModule(child); cm != nil {
+					if o := cm.Outputs[steps[2].Name]; o != nil && o.Expression != nil {
+						out = append(out, r.exprAll(planScope{module: child}, o.Expression, depth+1)...)
+						continue
+					}
+				}
+			}
+		}
+		out = append(out, r.refAt(sc, refs, i, depth))
+	}
+	return out
+}
+

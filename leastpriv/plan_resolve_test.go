@@ -1,8 +1,10 @@
 package leastpriv
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -31,6 +33,30 @@ func TestPlanResolveEdges(t *testing.T) {
 			`inline module.app_access["carts"].aws_iam_role_policy.this -> aws_iam_role.carts doc`,
 			`inline module.legacy["general"].aws_iam_role_policy.this -> unknown:each.value (for_each over aws_iam_role.node["general"].name) doc`,
 			"pia aws_eks_pod_identity_association.carts -> aws_iam_role.carts carts/carts",
+		},
+		// roles = var.roles in a module: every element of the list the
+		// parent passes, not only the first.
+		"policy_attachment_module": {
+			"attach module.shared_policy.aws_iam_policy_attachment.this -> aws_iam_role.carts module.shared_policy.aws_iam_policy.this",
+			"attach module.shared_policy.aws_iam_policy_attachment.this -> aws_iam_role.node module.shared_policy.aws_iam_policy.this",
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"pia aws_eks_pod_identity_association.carts -> aws_iam_role.carts carts/carts",
+		},
+		// Roles looked up with data.aws_iam_role are roles of the inventory.
+		"existing_node_role_data_source": {
+			"attach aws_iam_role_policy_attachment.node_dynamodb -> data.aws_iam_role.node arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess",
+			"inline aws_iam_role_policy.carts -> data.aws_iam_role.carts doc",
+		},
+		"role_path_arn": {
+			"fact node_group aws_eks_node_group.default -> aws_iam_role.node",
+			"inline aws_iam_role_policy.carts -> aws_iam_role.carts doc",
+			"inline aws_iam_role_policy.node_orders -> aws_iam_role.node doc",
+			"pia aws_eks_pod_identity_association.carts -> aws_iam_role.carts carts/carts",
+		},
+		"node_role_two_module_layers": {
+			"fact node_group module.platform.module.nodes.aws_eks_node_group.this -> module.platform.module.nodes.aws_iam_role.this",
+			"inline module.grants.module.carts.aws_iam_role_policy.this -> module.platform.aws_iam_role.carts doc",
+			"inline module.grants.module.orders.aws_iam_role_policy.this -> module.platform.module.nodes.aws_iam_role.this doc",
 		},
 	}
 	for scenario, want := range tests {
@@ -107,5 +133,63 @@ func TestPlanResolveEach(t *testing.T) {
 				t.Errorf("%s = %+v, want unknown with a description", tc.ref, v)
 			}
 		})
+	}
+}
+
+func TestPlanOuterRefs(t *testing.T) {
+	t.Parallel()
+	got := planOuterRefs([]string{
+		"aws_iam_role.node_b.name", "aws_iam_role.node_b", "aws_iam_role.node", "var.a.b", "var.a", `module.x["k"]`, "module.x",
+	})
+	want := []string{"aws_iam_role.node_b.name", "aws_iam_role.node", "var.a.b", `module.x["k"]`}
+	if !slices.Equal(got, want) {
+		t.Errorf("planOuterRefs = %q, want %q", got, want)
+	}
+}
+
+// TestPlanPolicyDocumentMerge renders policy documents read during apply
+// that merge source_policy_documents and override_policy_documents, as the
+// AWS provider does: by Sid, overrides last.
+func TestPlanPolicyDocumentMerge(t *testing.T) {
+	t.Parallel()
+	inv, err := ReadPlanFile(filepath.Join("testdata", "plans", "policy_document_merge_unknown", "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		// The Allow "Orders" is replaced by the override's Deny.
+		"aws_iam_role_policy.node_a": `[{"Action":"dynamodb:*","Effect":"Deny","Resource":"*","Sid":"Orders"}]`,
+		"aws_iam_role_policy.node_b": `[{"Action":"dynamodb:GetItem","Effect":"Allow","Resource":"arn:aws:dynamodb:us-west-2:123456789012:table/orders","Sid":"Read"},` +
+			`{"Action":"dynamodb:PutItem","Effect":"Allow","Resource":"arn:aws:dynamodb:${region}:${account}:table/orders","Sid":"Write"}]`,
+		"aws_iam_role_policy.node_c": `[{"Action":"logs:PutLogEvents","Effect":"Allow","Resource":"*","Sid":"Logs"},` +
+			`{"Action":"dynamodb:PutItem","Effect":"Allow","Resource":"arn:aws:dynamodb:${region}:${account}:table/orders","Sid":"Write"}]`,
+		"aws_iam_role_policy.node_d": "unknown: override_policy_documents unknown (aws_dynamodb_table.orders.arn)",
+	}
+	for _, p := range inv.InlinePolicies {
+		w, ok := want[p.Address]
+		if !ok {
+			continue
+		}
+		delete(want, p.Address)
+		if strings.HasPrefix(w, "unknown: ") {
+			if !p.Document.Unknown || !strings.Contains(p.Document.Expr, strings.TrimPrefix(w, "unknown: ")) {
+				t.Errorf("%s: document = %+v, want unknown because %s", p.Address, p.Document, w)
+			}
+			continue
+		}
+		if p.Document.Unknown {
+			t.Errorf("%s: document unknown: %s", p.Address, p.Document.Expr)
+			continue
+		}
+		var doc struct{ Statement json.RawMessage }
+		if err := json.Unmarshal([]byte(p.Document.JSON), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if string(doc.Statement) != w {
+			t.Errorf("%s: statements\n got  %s\n want %s", p.Address, doc.Statement, w)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("no inline policies %v", want)
 	}
 }

@@ -51,17 +51,21 @@ func (d *iamRoleDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	name := m.Name.ValueString()
-	service := "pods.eks.amazonaws.com"
-	if strings.Contains(name, "node") {
-		service = "ec2.amazonaws.com"
+	// A workload role for the service named by the last part of the role
+	// name (eks-workshop-carts: carts/carts), or a node role.
+	st := map[string]any{
+		"Effect": "Allow", "Principal": map[string]any{"Service": "pods.eks.amazonaws.com"},
+		"Action": []string{"sts:AssumeRole", "sts:TagSession"},
 	}
-	trust, _ := json.Marshal(map[string]any{
-		"Version": "2012-10-17",
-		"Statement": []any{map[string]any{
-			"Effect": "Allow", "Principal": map[string]any{"Service": service},
-			"Action": []string{"sts:AssumeRole", "sts:TagSession"},
-		}},
-	})
+	if strings.Contains(name, "node") {
+		st = map[string]any{"Effect": "Allow", "Principal": map[string]any{"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+	} else {
+		svc := name[strings.LastIndexByte(name, '-')+1:]
+		st["Condition"] = map[string]any{"StringEquals": map[string]any{
+			"aws:RequestTag/kubernetes-namespace": svc, "aws:RequestTag/kubernetes-service-account": svc,
+		}}
+	}
+	trust, _ := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": []any{st}})
 	m.ARN = types.StringValue(iamARN("role")(name))
 	m.AssumeRolePolicy = types.StringValue(string(trust))
 	m.ID = types.StringValue(name)

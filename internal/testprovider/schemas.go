@@ -155,8 +155,8 @@ var resourceSpecs = []*resourceSpec{
 		provider: "aws", typeName: "aws_eks_node_group", nameAttr: "node_group_name",
 		arn: regionalARN("eks", "nodegroup"),
 		attrs: map[string]schema.Attribute{
-			"arn": compStr(), "cluster_name": reqStr(), "id": compStr(), "instance_types": strList(),
-			"node_group_name": optCompStr(), "node_role_arn": reqStr(), "subnet_ids": strSet(true, false),
+			"arn": compStr(), "cluster_name": forceNew(reqStr()), "id": compStr(), "instance_types": strList(),
+			"node_group_name": forceNew(optCompStr()), "node_role_arn": forceNew(reqStr()), "subnet_ids": strSet(true, false),
 			"tags": tags(),
 		},
 		blocks: map[string]schema.Block{
