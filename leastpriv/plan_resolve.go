@@ -2,6 +2,7 @@ package leastpriv
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -719,11 +720,21 @@ func (r *planResolver) refAt(sc planScope, refs []string, i int, depth int) plan
 			key = f
 		}
 	}
+	if k, ok := key.(string); ok && next[0].Name == "count" {
+		// count.index evaluates to a string.
+		if n, err := strconv.Atoi(k); err == nil {
+			key = float64(n)
+		}
+	}
 	if key != nil {
 		if _, ok := r.byAddr[full+planFormatIndex(key)]; ok {
 			return r.ref(sc, base+planFormatIndex(key), depth)
 		}
 		// Known, but not an instance key: the reference is not the index.
+		return r.ref(sc, ref, depth)
+	}
+	if inst := r.instances[full]; len(inst) == 1 {
+		// Whatever the index is, there is only one instance it can name.
 		return r.ref(sc, ref, depth)
 	}
 	return planValue{val: UnknownValue(planDescribeRef(sc.module, ref+"["+refs[i+1]+"]"))}
@@ -773,4 +784,3 @@ func (r *planResolver) exprAll(sc planScope, e *tfjson.Expression, depth int) []
 	}
 	return out
 }
-

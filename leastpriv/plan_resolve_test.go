@@ -193,3 +193,49 @@ func TestPlanPolicyDocumentMerge(t *testing.T) {
 		t.Errorf("no inline policies %v", want)
 	}
 }
+
+// TestPlanResolveIndexHint checks how a reference to a resource with
+// instances picks one from the reference that follows it (its index).
+func TestPlanResolveIndexHint(t *testing.T) {
+	t.Parallel()
+	role := func(addr string, idx any) *planResource {
+		return &planResource{Address: addr, Mode: "managed", Type: "aws_iam_role", Name: "node", Index: idx, Actions: []tfjson.Action{"create"}}
+	}
+	p := &planData{
+		variables: map[string]any{"pool": "gpu", "other": "nope"},
+		changes: []*planResource{
+			role(`aws_iam_role.node["general"]`, "general"), role(`aws_iam_role.node["gpu"]`, "gpu"),
+			{Address: "aws_iam_role.one[0]", Mode: "managed", Type: "aws_iam_role", Name: "one", Index: float64(0), Actions: []tfjson.Action{"create"}},
+			{Address: "aws_iam_role.one2[0]", Mode: "managed", Type: "aws_iam_role", Name: "one2", Index: float64(0), Actions: []tfjson.Action{"create"}},
+			{Address: "aws_iam_role.one2[1]", Mode: "managed", Type: "aws_iam_role", Name: "one2", Index: float64(1), Actions: []tfjson.Action{"create"}},
+		},
+		prior: map[string]*planResource{},
+	}
+	tests := map[string]struct {
+		refs []string
+		key  any
+		want string
+	}{
+		"index from a variable":        {refs: []string{"aws_iam_role.node", "var.pool"}, key: "general", want: `aws_iam_role.node["gpu"]`},
+		"each.key":                     {refs: []string{"aws_iam_role.node", "each.key"}, key: "general", want: `aws_iam_role.node["general"]`},
+		"unknown index, several":       {refs: []string{"aws_iam_role.node", "local.pool"}, key: "general", want: ""},
+		"unknown index, one instance":  {refs: []string{"aws_iam_role.one", "local.i"}, key: nil, want: "aws_iam_role.one[0]"},
+		"count.index":                  {refs: []string{"aws_iam_role.one2", "count.index"}, key: float64(1), want: "aws_iam_role.one2[1]"},
+		"known value that is no key":   {refs: []string{"aws_iam_role.node", "var.other"}, key: "gpu", want: `aws_iam_role.node["gpu"]`},
+		"explicit index wins":          {refs: []string{`aws_iam_role.node["general"]`, "var.pool"}, key: "gpu", want: `aws_iam_role.node["general"]`},
+		"attribute reference, no hint": {refs: []string{"aws_iam_role.node.name", "var.pool"}, key: "general", want: `aws_iam_role.node["general"]`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := newPlanResolver(p)
+			got := r.refAt(planScope{key: tc.key}, tc.refs, 0, 0)
+			if got.addr != tc.want {
+				t.Errorf("refAt(%q) = %+v, want %q", tc.refs, got, tc.want)
+			}
+			if tc.want == "" && !got.val.Unknown {
+				t.Errorf("refAt(%q) = %+v, want unknown", tc.refs, got)
+			}
+		})
+	}
+}
