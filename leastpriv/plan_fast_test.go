@@ -19,7 +19,8 @@ import (
 func planFastSeeds(t testing.TB) map[string][]byte {
 	t.Helper()
 	seeds := map[string][]byte{}
-	paths, err := filepath.Glob(filepath.Join("testdata", "plans", "*", "plan.json"))
+	// plan.json (OpenTofu) and plan-terraform.json (Terraform).
+	paths, err := filepath.Glob(filepath.Join("testdata", "plans", "*", "plan*.json"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no scenario plans: %v", err)
 	}
@@ -28,7 +29,7 @@ func planFastSeeds(t testing.TB) map[string][]byte {
 		if err != nil {
 			t.Fatal(err)
 		}
-		seeds[filepath.Base(filepath.Dir(p))] = b
+		seeds[filepath.Base(filepath.Dir(p))+"/"+filepath.Base(p)] = b
 	}
 	var buf bytes.Buffer
 	if err := planfixture.Write(&buf, 300); err != nil {

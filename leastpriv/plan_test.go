@@ -19,17 +19,22 @@ type planExpectation struct {
 }
 
 // TestReviewPlanFileScenarios reviews every plan in testdata/plans (each made
-// by a real tofu plan, see scripts/fixtures.sh) and asserts exactly the
+// by a real `tofu plan`, plan.json, and a real `terraform plan` (v1.5.7),
+// plan-terraform.json; see scripts/fixtures.sh) and asserts exactly the
 // findings listed in its expect.json.
 func TestReviewPlanFileScenarios(t *testing.T) {
 	t.Parallel()
-	dirs, err := filepath.Glob("testdata/plans/*/plan.json")
+	dirs, err := filepath.Glob("testdata/plans/*/plan*.json")
 	if err != nil || len(dirs) == 0 {
 		t.Fatalf("no plan fixtures: %v", err)
 	}
 	for _, planPath := range dirs {
 		dir := filepath.Dir(planPath)
-		t.Run(filepath.Base(dir), func(t *testing.T) {
+		name := filepath.Base(dir)
+		if b := filepath.Base(planPath); b != "plan.json" {
+			name += "/" + strings.TrimSuffix(strings.TrimPrefix(b, "plan-"), ".json")
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			raw, err := os.ReadFile(filepath.Join(dir, "expect.json"))
 			if err != nil {

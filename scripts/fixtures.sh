@@ -7,9 +7,16 @@
 # A scenario with apply.tfvars.json is applied first with those variables,
 # then planned with its defaults, so that its plan has a prior state.
 #
+# With TERRAFORM=/path/to/terraform, the plans are made with Terraform
+# instead and written to plan-terraform.json beside plan.json (the tests
+# check both against the same expect.json: the two CLIs' JSON differs in
+# details). Terraform v1.5.7 (MPL) builds from the Go module proxy:
+#   go mod download -json github.com/hashicorp/terraform@v1.5.7  # Dir
+#   cp -r DIR /tmp/tf && chmod -R u+w /tmp/tf && cd /tmp/tf && go build -o terraform .
+#
 # Usage: scripts/fixtures.sh [scenario...]
 # Environment: TOFU (default: tofu on PATH, else bin/tofu from `make tofu`,
-# else /work/cache/tofu).
+# else /work/cache/tofu), TERRAFORM (see above).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +26,11 @@ export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 if [ -z "${TOFU:-}" ]; then
 	TOFU=$(command -v tofu || true)
 	[ -n "$TOFU" ] || { [ -x "$root/bin/tofu" ] && TOFU="$root/bin/tofu"; } || TOFU=/work/cache/tofu
+fi
+out=plan.json
+if [ -n "${TERRAFORM:-}" ]; then
+	TOFU=$TERRAFORM
+	out=plan-terraform.json
 fi
 if [ ! -x "$TOFU" ]; then
 	echo "fixtures.sh: tofu not found (run make tofu, or set TOFU=/path/to/tofu)" >&2
@@ -37,6 +49,8 @@ provider_installation {
   dev_overrides {
     "registry.opentofu.org/hashicorp/aws"               = "$work/bin"
     "registry.opentofu.org/eks-podidentity/podidentity" = "$work/bin"
+    "registry.terraform.io/hashicorp/aws"               = "$work/bin"
+    "registry.terraform.io/eks-podidentity/podidentity" = "$work/bin"
   }
   direct {}
 }
@@ -57,7 +71,7 @@ for s in "${scenarios[@]}"; do
 	dir="$work/scenarios/$s"
 	mkdir -p "$dir"
 	cp -r "$src"/. "$dir"/
-	rm -f "$dir/plan.json" "$dir/expect.json"
+	rm -f "$dir"/plan*.json "$dir/expect.json"
 	(
 		cd "$dir"
 		if [ -d modules ]; then "$TOFU" get -no-color >init.log 2>&1 || { cat init.log >&2; exit 1; }; fi
@@ -66,7 +80,7 @@ for s in "${scenarios[@]}"; do
 				{ cat apply.log >&2; exit 1; }
 		fi
 		"$TOFU" plan -input=false -no-color -out=tfplan >plan.log 2>&1 || { cat plan.log >&2; exit 1; }
-		"$TOFU" show -json tfplan >"$src/plan.json"
+		"$TOFU" show -json tfplan >"$src/$out"
 	)
 	echo "fixtures.sh: $s"
 done
