@@ -90,6 +90,9 @@ for _ in $(seq "$runs"); do
 	for n in $sizes; do
 		run1 "check-$n" "$work/podidentity-check" --format json "$work/plan-$n.json"
 	done
+	# The same without transparent huge pages for the heap (see
+	# cmd/podidentity-check/heap_linux.go), for comparison.
+	run1 "check-$big-nohugepages" env PODIDENTITY_CHECK_HUGEPAGES=0 "$work/podidentity-check" --format json "$work/plan-$big.json"
 	if $have_conftest; then
 		run1 conftest "$CONFTEST" test --no-color --output json --policy bench/policy --namespace main "$work/plan-$big.json"
 	fi
@@ -98,6 +101,7 @@ echo
 for n in $sizes; do
 	report "check-$n" "$(wc -c <"$work/plan-$n.json")"
 done
+report "check-$big-nohugepages" "$(wc -c <"$work/plan-$big.json")"
 if ! $have_conftest; then
 	echo "conftest not available (set CONFTEST=/path/to/conftest); skipped the comparison"
 	exit 0
@@ -113,4 +117,9 @@ for which in best median; do
 	awk -v a="$(stat "conftest-$big" 1 "$which")" -v b="$(stat "check-$big" 1 "$which")" \
 		-v c="$(stat "conftest-$big" 2 "$which")" -v d="$(stat "check-$big" 2 "$which")" -v which="$which" \
 		'BEGIN {printf "conftest / podidentity-check (%s of %s): %.1fx wall time, %.1fx CPU time\n", which, "'"$runs"'", a / b, c / d}'
+done
+for which in best median; do
+	awk -v a="$(stat "conftest-$big" 1 "$which")" -v b="$(stat "check-$big-nohugepages" 1 "$which")" \
+		-v c="$(stat "conftest-$big" 2 "$which")" -v d="$(stat "check-$big-nohugepages" 2 "$which")" -v which="$which" \
+		'BEGIN {printf "conftest / podidentity-check without huge pages (%s of %s): %.1fx wall time, %.1fx CPU time\n", which, "'"$runs"'", a / b, c / d}'
 done
