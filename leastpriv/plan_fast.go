@@ -117,10 +117,9 @@ type planFast struct {
 	p   *planData
 	// items are the entries of resource_changes and prior_state in
 	// document order; jobs feeds the pruning workers.
-	items    []*planFastItem
-	jobs     chan []*planFastItem
-	batch    []*planFastItem // the items not yet sent to jobs
-	prefetch sync.Once
+	items []*planFastItem
+	jobs  chan []*planFastItem
+	batch []*planFastItem // the items not yet sent to jobs
 	// interned holds the values of mode and type seen so far.
 	interned map[string]string
 	wg       sync.WaitGroup
@@ -200,11 +199,6 @@ func (f *planFast) prune(sub *planScanner, it *planFastItem) {
 	it.prunedValues, it.err = planFastPrune(sub, it.values, it.attrs)
 	if it.err == nil {
 		it.prunedUnknown, it.err = planFastPrune(sub, it.unknown, it.attrs)
-	}
-	if it.err == nil && planMentionsAWSManagedPolicy(it.prunedValues) {
-		// Check will need the embedded AWS managed policy catalogue:
-		// load it now, while the walk goes on.
-		f.prefetch.Do(func() { go managedCatalogue() })
 	}
 }
 
@@ -1118,26 +1112,4 @@ func planFastPruneMode(d *planScanner, raw []byte, keys []string, checkOnly bool
 		}
 	}
 	return out, nil
-}
-
-// planMentionsAWSManagedPolicy reports whether pruned values attach an AWS
-// managed policy by a known ARN.
-func planMentionsAWSManagedPolicy(values map[string]any) bool {
-	is := func(v any) bool {
-		s, ok := v.(string)
-		return ok && strings.Contains(s, ":iam::aws:policy/")
-	}
-	if is(values["policy_arn"]) {
-		return true
-	}
-	for _, k := range []string{"managed_policy_arns", "policy_arns"} {
-		if l, ok := values[k].([]any); ok {
-			for _, v := range l {
-				if is(v) {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }

@@ -158,7 +158,11 @@ func TestParseAllAWSManagedPolicies(t *testing.T) {
 		t.Fatalf("catalogue holds %d policies, want about 1,594", len(cat.byARN))
 	}
 	for arn, e := range cat.byARN {
-		p, err := ParsePolicy(string(e.raw))
+		raw, err := cat.document(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := ParsePolicy(string(raw))
 		if err != nil {
 			t.Errorf("%s: %v", arn, err)
 			continue
@@ -175,7 +179,7 @@ func TestParseAllAWSManagedPolicies(t *testing.T) {
 		if c2, _ := again.JSON(); c2 != canon {
 			t.Errorf("%s: canonical JSON is not stable", arn)
 		}
-		eq, err := awspolicy.PoliciesAreEquivalent(string(e.raw), canon)
+		eq, err := awspolicy.PoliciesAreEquivalent(string(raw), canon)
 		if err != nil || !eq {
 			t.Errorf("%s: canonical JSON not equivalent (err %v)", arn, err)
 		}
