@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"runtime"
+	"strconv"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -31,7 +32,7 @@ const hugePage = 2 << 20
 // pages (or "never"), or PODIDENTITY_CHECK_HUGEPAGES=0, it does nothing;
 // with "always" it is not needed but harmless.
 func prepareHeap(size int64) {
-	if os.Getenv("PODIDENTITY_CHECK_HUGEPAGES") == "0" || size < 8*hugePage {
+	if os.Getenv("PODIDENTITY_CHECK_HUGEPAGES") == "0" || size < 8*hugePage || strconv.IntSize < 64 {
 		return
 	}
 	size = min(size, 4<<30)
