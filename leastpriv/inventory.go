@@ -124,6 +124,11 @@ type NodeRoleFact struct {
 	Address string       `json:"address"`
 	Role    RoleRef      `json:"role"`
 	Detail  string       `json:"detail,omitempty"`
+	// Candidates are the roles an unknown Role can only be one of, when
+	// the plan narrows it down (a role with several instances picked by
+	// an index the plan cannot evaluate). Grants to any of them are
+	// reported as possible node-role grants (PI008).
+	Candidates []RoleRef `json:"candidates,omitempty"`
 }
 
 // PodIdentityAssociation is an EKS Pod Identity association
@@ -140,10 +145,15 @@ type PodIdentityAssociation struct {
 // instance metadata service to pods. HopLimit nil means unset (AWS's default
 // of 2 for EKS-optimised launch templates lets pods reach IMDS).
 type NodeGroupIMDS struct {
-	Address               string  `json:"address"`
-	LaunchTemplateAddress string  `json:"launch_template_address,omitempty"`
-	HopLimit              *int    `json:"hop_limit,omitempty"`
-	HopLimitUnknown       bool    `json:"hop_limit_unknown,omitempty"`
-	HTTPEndpointDisabled  bool    `json:"http_endpoint_disabled,omitempty"`
-	Role                  RoleRef `json:"role"`
+	Address               string `json:"address"`
+	LaunchTemplateAddress string `json:"launch_template_address,omitempty"`
+	HopLimit              *int   `json:"hop_limit,omitempty"`
+	HopLimitUnknown       bool   `json:"hop_limit_unknown,omitempty"`
+	HTTPEndpointDisabled  bool   `json:"http_endpoint_disabled,omitempty"`
+	// IMDSv1 is set when the launch template leaves IMDSv1 on (http_tokens
+	// "optional", not set, or unknown until apply) and says why: IMDSv1
+	// requests are not bound by the hop limit, so pods reach IMDS whatever
+	// it is. Empty when IMDSv2 is required (or not known to be optional).
+	IMDSv1 string  `json:"imdsv1,omitempty"`
+	Role   RoleRef `json:"role"`
 }

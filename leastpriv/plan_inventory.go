@@ -1,6 +1,10 @@
 package leastpriv
 
-import "strings"
+import (
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+)
 
 // planNodeAccessEntryTypes are the access entry types that make the principal
 // a node role.
@@ -20,8 +24,29 @@ func (p *planData) inventory() *Inventory {
 		}
 		b.add(res)
 	}
+	for _, res := range p.changes {
+		if res.Actions.Forget() && res.Mode != "data" {
+			b.addForgotten(res)
+		}
+	}
 	b.linkRoles()
 	return inv
+}
+
+// addForgotten adds a grant that the plan forgets (a removed block with
+// destroy = false): Terraform stops managing it, but it stays in AWS and
+// keeps granting. The plan's changes do not carry its values, so its role
+// and policy are unknown and the rules fail closed (PI008).
+func (b *planInventoryBuilder) addForgotten(res *planResource) {
+	why := "the plan forgets " + res.Address + " (removed block with destroy = false), which stays in AWS; its values are not in the plan's changes"
+	role := RoleRef{Name: UnknownValue(why), ARN: UnknownValue(why)}
+	doc := Document{Unknown: true, Expr: why}
+	switch res.Type {
+	case "aws_iam_role_policy", "aws_iam_role":
+		b.inv.InlinePolicies = append(b.inv.InlinePolicies, &InlinePolicy{Address: res.Address, Role: role, Document: doc})
+	case "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role_policy_attachments_exclusive":
+		b.inv.Attachments = append(b.inv.Attachments, &Attachment{Address: res.Address, Role: role, PolicyARN: UnknownValue(why)})
+	}
 }
 
 type planInventoryBuilder struct {
@@ -70,8 +95,10 @@ func (b *planInventoryBuilder) add(res *planResource) {
 		})
 	case "aws_eks_node_group":
 		role := b.roleRef(res, []any{"node_role_arn"})
+		cands := b.roleCandidates(res, []any{"node_role_arn"}, &role)
 		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
 			Kind: NodeRoleOfNodeGroup, Address: a, Role: role, Detail: planDescribeNodeGroup(b.str(res, "cluster_name"), b.str(res, "node_group_name")),
+			Candidates: cands,
 		})
 		b.inv.NodeGroupIMDS = append(b.inv.NodeGroupIMDS, b.imds(res, role))
 	case "aws_eks_cluster":
@@ -83,26 +110,39 @@ func (b *planInventoryBuilder) add(res *planResource) {
 		if v.val.IsNull() && v.addr == "" {
 			return
 		}
+		role := b.roleRef(res, path)
+		cands := b.roleCandidates(res, path, &role)
 		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
-			Kind: NodeRoleOfAutoMode, Address: a, Role: b.roleRef(res, path), Detail: planDescribeCluster(b.str(res, "name")),
+			Kind: NodeRoleOfAutoMode, Address: a, Role: role, Detail: planDescribeCluster(b.str(res, "name")),
+			Candidates: cands,
 		})
 	case "aws_iam_instance_profile":
 		v := b.r.attr(res, []any{"role"}, 0)
 		if v.val.IsNull() && v.addr == "" {
 			return
 		}
-		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{Kind: NodeRoleInInstanceProfile, Address: a, Role: b.roleRef(res, []any{"role"})})
+		role := b.roleRef(res, []any{"role"})
+		cands := b.roleCandidates(res, []any{"role"}, &role)
+		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
+			Kind: NodeRoleInInstanceProfile, Address: a, Role: role, Candidates: cands,
+		})
 	case "aws_eks_access_entry":
 		typ := b.str(res, "type")
 		if typ.Unknown || !planNodeAccessEntryTypes[typ.Value] {
 			return
 		}
+		role := b.roleRef(res, []any{"principal_arn"})
+		cands := b.roleCandidates(res, []any{"principal_arn"}, &role)
 		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
-			Kind: NodeRoleOfAccessEntry, Address: a, Role: b.roleRef(res, []any{"principal_arn"}), Detail: typ.Value,
+			Kind: NodeRoleOfAccessEntry, Address: a, Role: role, Detail: typ.Value,
+			Candidates: cands,
 		})
 	case "aws_eks_fargate_profile":
+		role := b.roleRef(res, []any{"pod_execution_role_arn"})
+		cands := b.roleCandidates(res, []any{"pod_execution_role_arn"}, &role)
 		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
-			Kind: NodeRoleOfFargateProfile, Address: a, Role: b.roleRef(res, []any{"pod_execution_role_arn"}), Detail: planDescribeCluster(b.str(res, "cluster_name")),
+			Kind: NodeRoleOfFargateProfile, Address: a, Role: role, Detail: planDescribeCluster(b.str(res, "cluster_name")),
+			Candidates: cands,
 		})
 	case "aws_eks_pod_identity_association":
 		b.inv.PodIdentityAssociations = append(b.inv.PodIdentityAssociations, &PodIdentityAssociation{
@@ -369,7 +409,35 @@ func (b *planInventoryBuilder) imds(res *planResource, role RoleRef) *NodeGroupI
 	}
 	ep := b.r.attr(lt, []any{"metadata_options", 0, "http_endpoint"}, 0).val
 	out.HTTPEndpointDisabled = !ep.Unknown && ep.Value == "disabled"
+	out.IMDSv1 = b.imdsV1(lt)
 	return out
+}
+
+// imdsV1 tells why a launch template with metadata_options leaves IMDSv1
+// on, or "" when it requires IMDSv2. When http_tokens is not set the
+// instance gets the AMI's or the account's default, which the plan does
+// not show: optional unless set otherwise, so it counts as on.
+func (b *planInventoryBuilder) imdsV1(lt *planResource) string {
+	path := []any{"metadata_options", 0, "http_tokens"}
+	set := b.r.configExpr(lt, path) != nil
+	if planUnknownAt(lt.Unknown, path) {
+		if set {
+			return "http_tokens is unknown until apply"
+		}
+		return "http_tokens is not set (IMDSv1 stays on unless the AMI or the account requires IMDSv2)"
+	}
+	tokens, _ := planLookup(lt.Values, path).(string)
+	switch {
+	case tokens == "required":
+		return ""
+	case tokens == "optional" && set:
+		return "http_tokens is optional"
+	case tokens == "optional":
+		return "http_tokens is not set (optional)"
+	case tokens == "":
+		return "http_tokens is not set (IMDSv1 stays on unless the AMI or the account requires IMDSv2)"
+	}
+	return "http_tokens is " + tokens
 }
 
 func (b *planInventoryBuilder) findLaunchTemplate(attr, value string) *planResource {
@@ -436,4 +504,95 @@ func (b *planInventoryBuilder) linkRoles() {
 	for _, m := range b.inv.NodeGroupIMDS {
 		link(&m.Role)
 	}
+}
+
+// roleCandidates lists the roles an unknown role attribute can only be:
+// every instance of the role resources its configuration expression
+// refers to (through module variables and outputs), when the plan cannot
+// tell which instance (aws_iam_role.pool[local.pick],
+// values(aws_iam_role.pool)[0], a conditional). Nil when role is known.
+func (b *planInventoryBuilder) roleCandidates(res *planResource, path []any, role *RoleRef) []RoleRef {
+	if role.Address != "" || !role.Name.Unknown || !role.ARN.Unknown {
+		return nil
+	}
+	if !planUnknownAt(res.Unknown, path) {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []RoleRef
+	var walk func(sc planScope, e *tfjson.Expression, depth int)
+	walk = func(sc planScope, e *tfjson.Expression, depth int) {
+		if e == nil || e.ExpressionData == nil || depth >= planMaxResolveDepth {
+			return
+		}
+		for _, ref := range planOuterRefs(e.References) {
+			steps := planParseAddress(ref)
+			if len(steps) < 2 {
+				continue
+			}
+			switch {
+			case steps[0].Name == "var" && sc.module != "":
+				parent, call, key := planParentModule(sc.module)
+				if pm := b.r.configModule(parent); pm != nil {
+					if mc := pm.ModuleCalls[call]; mc != nil {
+						walk(planScope{module: parent, key: key, forEach: mc.ForEachExpression}, mc.Expressions[steps[1].Name], depth+1)
+					}
+				}
+				continue
+			case steps[0].Name == "module" && len(steps) >= 3:
+				child := planJoinAddress(sc.module, "module."+steps[1].Name)
+				if steps[1].HasIndex {
+					child += planFormatIndex(steps[1].Index)
+				} else if k := b.r.moduleInstanceKey(child, sc.key); k != nil {
+					child += planFormatIndex(k)
+				}
+				if cm := b.r.configModule(child); cm != nil {
+					if o := cm.Outputs[steps[2].Name]; o != nil {
+						walk(planScope{module: child}, o.Expression, depth+1)
+					}
+				}
+				continue
+			case planNonResourceRoots[steps[0].Name]:
+				continue
+			}
+			n := 2
+			if steps[0].Name == "data" {
+				n = 3
+			}
+			if len(steps) < n {
+				continue
+			}
+			base := steps[0].Name + "." + steps[1].Name
+			if n == 3 {
+				base += "." + steps[2].Name
+			}
+			full := planJoinAddress(sc.module, base)
+			addrs := b.r.instances[full]
+			if steps[n-1].HasIndex {
+				addrs = []string{full + planFormatIndex(steps[n-1].Index)}
+			}
+			for _, addr := range addrs {
+				t := b.r.byAddr[addr]
+				if t == nil || seen[addr] {
+					continue
+				}
+				seen[addr] = true
+				switch t.Type {
+				case "aws_iam_role", "podidentity_least_privilege":
+					out = append(out, b.selfRoleRef(t))
+				case "aws_iam_instance_profile":
+					if ref := b.roleRef(t, []any{"role"}); ref.Address != "" {
+						out = append(out, ref)
+					}
+				}
+			}
+		}
+	}
+	e := b.r.configExpr(res, path)
+	walk(b.r.scopeOf(res), e, 0)
+	if len(out) > 0 && e != nil {
+		what := res.Address + planPathString(path) + " is computed from " + strings.Join(planOuterRefs(e.References), ", ")
+		role.Name, role.ARN = UnknownValue(what), UnknownValue(what)
+	}
+	return out
 }

@@ -414,11 +414,6 @@ func (r *planResolver) findInstance(sc planScope, base string, nameStep planAddr
 	if res := r.byAddr[full]; res != nil {
 		return res
 	}
-	if sc.key != nil {
-		if res := r.byAddr[full+planFormatIndex(sc.key)]; res != nil {
-			return res
-		}
-	}
 	if inst := r.instances[full]; len(inst) == 1 {
 		return r.byAddr[inst[0]]
 	}

@@ -221,9 +221,9 @@ func TestPlanResolveIndexHint(t *testing.T) {
 		"unknown index, several":       {refs: []string{"aws_iam_role.node", "local.pool"}, key: "general", want: ""},
 		"unknown index, one instance":  {refs: []string{"aws_iam_role.one", "local.i"}, key: nil, want: "aws_iam_role.one[0]"},
 		"count.index":                  {refs: []string{"aws_iam_role.one2", "count.index"}, key: float64(1), want: "aws_iam_role.one2[1]"},
-		"known value that is no key":   {refs: []string{"aws_iam_role.node", "var.other"}, key: "gpu", want: `aws_iam_role.node["gpu"]`},
+		"known value that is no key":   {refs: []string{"aws_iam_role.node", "var.other"}, key: "gpu", want: ""},
 		"explicit index wins":          {refs: []string{`aws_iam_role.node["general"]`, "var.pool"}, key: "gpu", want: `aws_iam_role.node["general"]`},
-		"attribute reference, no hint": {refs: []string{"aws_iam_role.node.name", "var.pool"}, key: "general", want: `aws_iam_role.node["general"]`},
+		"attribute reference, no hint": {refs: []string{"aws_iam_role.node.name", "var.pool"}, key: "general", want: ""},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -105,9 +106,9 @@ var rules = []Rule{
 	},
 	{
 		ID: RuleIMDSReachable, Name: "Instance metadata reachable from pods", Severity: SeverityWarning,
-		Description: "A node group's launch template leaves the instance metadata service reachable from pods (http_put_response_hop_limit unset or greater than 1).",
+		Description: "A node group's launch template leaves the instance metadata service reachable from pods (http_put_response_hop_limit unset or greater than 1, or IMDSv1 left on: http_tokens not \"required\").",
 		Remediation: "Set metadata_options { http_tokens = \"required\", http_put_response_hop_limit = 1 } in the launch template.",
-		HelpText:    "With a hop limit above 1 pods can fetch the node role's credentials from IMDS, so everything granted to the node role is granted to every pod.",
+		HelpText:    "With a hop limit above 1 pods can fetch the node role's credentials from IMDS, so everything granted to the node role is granted to every pod. The hop limit only bounds IMDSv2 token responses: while IMDSv1 is on (http_tokens \"optional\", or not set and left to the AMI's or account's default) pods reach IMDS whatever the hop limit.",
 	},
 	{
 		ID: RuleUnknownAtPlan, Name: "Policy or role unknown at plan time", Severity: SeverityError,
@@ -894,8 +895,16 @@ func (c *checker) checkUnknownFacts() {
 	for _, uf := range c.pendingUnknownFacts {
 		var candidates []string
 		seen := map[string]bool{}
+		// The roles the plan says the fact's role can only be: their
+		// grants count even when they look like Pod Identity roles.
+		named := map[*roleInfo]bool{}
+		for _, ref := range uf.fact.Candidates {
+			if ri, _ := c.resolve(ref); ri != nil {
+				named[ri] = true
+			}
+		}
 		for _, r := range c.reaches {
-			if r.role == nil || r.role.isNodeRole() || (r.role.trust != nil && AdmitsPodIdentity(r.role.trust)) {
+			if r.role == nil || r.role.isNodeRole() || (!named[r.role] && r.role.trust != nil && AdmitsPodIdentity(r.role.trust)) {
 				continue
 			}
 			if r.doc == nil || r.doc.err != nil || hasDataGrant(r.doc.grants) {
@@ -967,6 +976,8 @@ func (c *checker) checkIMDS() {
 			why = "http_put_response_hop_limit is not set (EKS launch templates default to 2)"
 		case *ng.HopLimit > 1:
 			why = fmt.Sprintf("http_put_response_hop_limit is %d", *ng.HopLimit)
+		case ng.IMDSv1 != "":
+			why = ng.IMDSv1 + ", and IMDSv1 requests are not bound by the hop limit of " + strconv.Itoa(*ng.HopLimit)
 		default:
 			continue
 		}

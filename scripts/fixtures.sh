@@ -5,7 +5,12 @@
 # eks-podidentity/podidentity through dev_overrides; no registry access).
 #
 # A scenario with apply.tfvars.json is applied first with those variables,
-# then planned with its defaults, so that its plan has a prior state.
+# then planned with its defaults, so that its plan has a prior state. A
+# scenario with an apply/ directory is applied first with the .tf files of
+# apply/ in place of its own (to plan a configuration change: moved or
+# removed blocks, a renamed resource...), then planned with its own files.
+# plan.args holds extra arguments for the plan, one a line (-destroy,
+# -refresh-only...).
 #
 # With TERRAFORM=/path/to/terraform, the plans are made with Terraform
 # instead and written to plan-terraform.json beside plan.json (the tests
@@ -75,11 +80,18 @@ for s in "${scenarios[@]}"; do
 	(
 		cd "$dir"
 		if [ -d modules ]; then "$TOFU" get -no-color >init.log 2>&1 || { cat init.log >&2; exit 1; }; fi
-		if [ -f apply.tfvars.json ]; then
+		if [ -d apply ]; then
+			mkdir own && mv ./*.tf own/ && cp apply/*.tf .
+			if [ -d modules ]; then "$TOFU" get -no-color >init.log 2>&1 || { cat init.log >&2; exit 1; }; fi
+			"$TOFU" apply -auto-approve -input=false -no-color >apply.log 2>&1 || { cat apply.log >&2; exit 1; }
+			rm ./*.tf && mv own/*.tf . && rmdir own
+		elif [ -f apply.tfvars.json ]; then
 			"$TOFU" apply -auto-approve -input=false -no-color -var-file=apply.tfvars.json >apply.log 2>&1 ||
 				{ cat apply.log >&2; exit 1; }
 		fi
-		"$TOFU" plan -input=false -no-color -out=tfplan >plan.log 2>&1 || { cat plan.log >&2; exit 1; }
+		args=()
+		if [ -f plan.args ]; then mapfile -t args <plan.args; fi
+		"$TOFU" plan -input=false -no-color "${args[@]}" -out=tfplan >plan.log 2>&1 || { cat plan.log >&2; exit 1; }
 		"$TOFU" show -json tfplan >"$src/$out"
 	)
 	echo "fixtures.sh: $s"
