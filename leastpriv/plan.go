@@ -132,9 +132,11 @@ type planResource struct {
 }
 
 // deleted reports whether the plan removes the resource without creating a
-// new one.
+// new one. A resource the plan forgets is not deleted: it stays in AWS with
+// its values from before the plan (Values; without them, the inventory
+// fails closed on it).
 func (r *planResource) deleted() bool {
-	return r.Actions.Delete() || r.Actions.Forget()
+	return r.Actions.Delete() || (r.Actions.Forget() && r.Values == nil)
 }
 
 // planRelevantAttributes lists, per resource type, the attributes the checker
@@ -207,6 +209,9 @@ func decodePlanStream(r io.Reader) (*planData, error) {
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return nil, &PlanError{Offset: -1, Msg: "not a JSON plan: expected an object from terraform show -json"}
 	}
+	// A state's JSON (terraform show -json without a plan file) has values
+	// instead of planned_values, resource_changes and prior_state.
+	sawValues, sawPlan, errored := false, false, false
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
@@ -214,6 +219,16 @@ func decodePlanStream(r io.Reader) (*planData, error) {
 		}
 		key, _ := tok.(string)
 		switch key {
+		case "planned_values", "resource_changes", "prior_state":
+			sawPlan = true
+		case "values":
+			sawValues = true
+		}
+		switch key {
+		case "errored":
+			if err := dec.Decode(&errored); err != nil {
+				return nil, wrap(err)
+			}
 		case "format_version":
 			if err := dec.Decode(&p.formatVersion); err != nil {
 				return nil, wrap(err)
@@ -276,6 +291,12 @@ func decodePlanStream(r io.Reader) (*planData, error) {
 	if p.formatVersion == "" {
 		return nil, &PlanError{Offset: -1, Msg: "not a JSON plan: format_version is missing (expected the output of terraform show -json PLANFILE)"}
 	}
+	if sawValues && !sawPlan {
+		return nil, &PlanError{Offset: -1, Msg: "not a plan: this is the JSON of a state (terraform show -json without a plan file); review a plan: terraform plan -out=tfplan && terraform show -json tfplan"}
+	}
+	if errored {
+		return nil, &PlanError{Offset: -1, Msg: `incomplete plan: terraform reported errors while planning ("errored": true), so resources may be missing from it; fix the errors and plan again`}
+	}
 	return p, nil
 }
 
@@ -310,6 +331,9 @@ type planRawChangeValue struct {
 	Actions      tfjson.Actions `json:"actions"`
 	After        planLazyObject `json:"after"`
 	AfterUnknown planLazyObject `json:"after_unknown"`
+	// Before is only kept for a resource the plan forgets (a removed block
+	// with destroy = false): it stays in AWS as it was.
+	Before planLazyObject `json:"before"`
 }
 
 // planLazyObject keeps the raw bytes of a value so that it is only decoded (and
@@ -343,11 +367,15 @@ func (p *planData) decodeChange(dec *json.Decoder) error {
 		Address: rc.Address, ModuleAddress: rc.ModuleAddress, Mode: rc.Mode,
 		Type: rc.Type, Name: rc.Name, Index: rc.Index, Actions: rc.Change.Actions,
 	}
+	after, unknown := rc.Change.After.raw, rc.Change.AfterUnknown.raw
+	if rc.Change.Actions.Forget() {
+		after, unknown = rc.Change.Before.raw, nil
+	}
 	var err error
-	if res.Values, err = planPruneObject(rc.Change.After.raw, attrs); err != nil {
+	if res.Values, err = planPruneObject(after, attrs); err != nil {
 		return err
 	}
-	if res.Unknown, err = planPruneObject(rc.Change.AfterUnknown.raw, attrs); err != nil {
+	if res.Unknown, err = planPruneObject(unknown, attrs); err != nil {
 		return err
 	}
 	p.changes = append(p.changes, res)

@@ -141,6 +141,8 @@ type planFastItem struct {
 	// raw values (slices of the input), pruned by a worker when the type
 	// is relevant: after and after_unknown, or prior values.
 	values, unknown []byte
+	// before is change.before, the values of a resource the plan forgets.
+	before []byte
 	attrs           []string
 	// set by the worker
 	prunedValues, prunedUnknown map[string]any
@@ -259,12 +261,28 @@ func (f *planFast) plan() error {
 		return err
 	}
 	p := f.p
+	sawValues, sawPlan := false, false
 	for d.PeekKind() != '}' {
 		key, err := f.key()
 		if err != nil {
 			return err
 		}
 		switch string(key) {
+		case "planned_values", "resource_changes", "prior_state":
+			sawPlan = true
+		case "values":
+			sawValues = true
+		}
+		switch string(key) {
+		case "errored":
+			// false or null: nothing to do; true (an incomplete plan) or
+			// another type: decodePlanStream reports it.
+			if k := d.PeekKind(); k != 'f' && k != 'n' {
+				return errPlanFallback
+			}
+			if err := d.SkipValue(); err != nil {
+				return err
+			}
 		case "format_version":
 			if d.PeekKind() != '"' {
 				return errPlanFallback
@@ -347,7 +365,7 @@ func (f *planFast) plan() error {
 	if _, err := d.ReadToken(); err != io.EOF {
 		return errPlanFallback
 	}
-	if p.formatVersion == "" {
+	if p.formatVersion == "" || (sawValues && !sawPlan) {
 		return errPlanFallback
 	}
 	return nil
@@ -743,6 +761,7 @@ const (
 	pfActions
 	pfAfter
 	pfAfterUnknown
+	pfBefore
 )
 
 // change walks one resource_changes entry (see planRawChange).
@@ -805,6 +824,10 @@ func (f *planFast) change() error {
 		return err
 	}
 	it.skip = it.deposed != "" || !hasChange
+	if it.actions.Forget() {
+		// Terraform stops managing it, but it stays as it was.
+		it.values, it.unknown = it.before, nil
+	}
 	f.add(it)
 	return nil
 }
@@ -840,8 +863,11 @@ func (f *planFast) changeValue(it *planFastItem) (bool, error) {
 		case "after_unknown":
 			bit = pfAfterUnknown
 			it.unknown, err = f.rawValue()
+		case "before":
+			bit = pfBefore
+			it.before, err = f.rawValue()
 		default:
-			if planFastFolds(key, "actions", "after", "after_unknown") {
+			if planFastFolds(key, "actions", "after", "after_unknown", "before") {
 				return false, errPlanFallback
 			}
 			err = d.SkipValue()

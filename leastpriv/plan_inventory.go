@@ -25,7 +25,8 @@ func (p *planData) inventory() *Inventory {
 		b.add(res)
 	}
 	for _, res := range p.changes {
-		if res.Actions.Forget() && res.Mode != "data" {
+		if res.Actions.Forget() && res.Mode != "data" && res.Values == nil {
+			// No values from before the plan: fail closed.
 			b.addForgotten(res)
 		}
 	}

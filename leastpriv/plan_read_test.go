@@ -76,6 +76,21 @@ func TestReadPlanErrors(t *testing.T) {
 		},
 		"state instead of plan": {
 			input:      `{"format_version":"1.0","terraform_version":"1.9.0","values":{"root_module":{}}}`,
+			wantErr:    "this is the JSON of a state",
+			wantOffset: -1,
+		},
+		"errored plan": {
+			input:      `{"format_version":"1.2","planned_values":{},"errored":true}`,
+			wantErr:    `incomplete plan: terraform reported errors while planning ("errored": true)`,
+			wantOffset: -1,
+		},
+		"errored not a bool": {
+			input:      `{"format_version":"1.2","errored":"no"}`,
+			wantErr:    "cannot unmarshal string",
+			wantOffset: 38,
+		},
+		"empty plan": {
+			input:      `{"format_version":"1.2","planned_values":{"root_module":{}},"errored":false}`,
 			wantErr:    "",
 			wantOffset: 0,
 		},
