@@ -143,7 +143,7 @@ type planFastItem struct {
 	values, unknown []byte
 	// before is change.before, the values of a resource the plan forgets.
 	before []byte
-	attrs           []string
+	attrs  []string
 	// set by the worker
 	prunedValues, prunedUnknown map[string]any
 	err                         error
