@@ -346,6 +346,11 @@ func (r *planResolver) evalRef(sc planScope, ref string, depth int) planValue {
 		if len(steps) < 3 {
 			return unknown
 		}
+		if len(steps) > 3 || steps[2].HasIndex {
+			// module.eks.node_groups["default"].role_name: the rest of the
+			// reference goes into what the output refers to.
+			return r.moduleOutputPath(sc, steps[1], steps[2:], ref, depth)
+		}
 		return r.moduleOutput(sc, steps[1], steps[2].Name, depth)
 	case "each":
 		return r.eachRef(sc, ref, steps, depth)
@@ -454,17 +459,27 @@ func (r *planResolver) variable(module, name string, depth int) planValue {
 
 // moduleOutput evaluates module.name.output from the module instance sc.
 func (r *planResolver) moduleOutput(sc planScope, call planAddrStep, output string, depth int) planValue {
+	child, out := r.outputOf(sc, call, output)
+	if out == nil {
+		return planValue{val: UnknownValue(planDescribeRef(sc.module, "module."+call.Name+"."+output))}
+	}
+	return r.expr(planScope{module: child}, out.Expression, depth+1)
+}
+
+// outputOf finds the module instance that module.<call> names from sc and
+// the configuration of its output.
+func (r *planResolver) outputOf(sc planScope, call planAddrStep, output string) (string, *tfjson.ConfigOutput) {
 	child := planJoinAddress(sc.module, "module."+call.Name)
 	if call.HasIndex {
 		child += planFormatIndex(call.Index)
 	}
 	cm := r.configModule(child)
 	if cm == nil {
-		return planValue{val: UnknownValue(planDescribeRef(sc.module, "module."+call.Name+"."+output))}
+		return "", nil
 	}
 	out := cm.Outputs[output]
 	if out == nil || out.Expression == nil {
-		return planValue{val: UnknownValue(planDescribeRef(sc.module, "module."+call.Name+"."+output))}
+		return "", nil
 	}
 	if !call.HasIndex {
 		// A module called with count or for_each: use the instance that
@@ -473,7 +488,45 @@ func (r *planResolver) moduleOutput(sc planScope, call planAddrStep, output stri
 			child += planFormatIndex(k)
 		}
 	}
-	return r.expr(planScope{module: child}, out.Expression, depth+1)
+	return child, out
+}
+
+// moduleOutputPath evaluates a reference that goes on past a module output,
+// module.<call>.<output>[...]..., where the output is a reference itself
+// (output "node_groups" { value = module.node_group }, or value =
+// aws_iam_role.this): the rest of the reference is followed from what the
+// output refers to, in the module instance that defines it
+// (module.node_group["default"].role_name). An output computed from
+// several references (merge(...), a conditional) is unknown.
+func (r *planResolver) moduleOutputPath(sc planScope, call planAddrStep, steps []planAddrStep, ref string, depth int) planValue {
+	unknown := planValue{val: UnknownValue(planDescribeRef(sc.module, ref))}
+	child, out := r.outputOf(sc, call, steps[0].Name)
+	if out == nil {
+		return unknown
+	}
+	outer := planOuterRefs(out.Expression.References)
+	if len(outer) != 1 {
+		if len(out.Expression.References) == 0 {
+			// A constant output: follow the rest of the reference into it.
+			v := planValue{raw: out.Expression.ConstantValue}
+			if s, ok := out.Expression.ConstantValue.(string); ok {
+				v = planValue{val: Known(s)}
+			}
+			return planValueAt(v, steps, unknown.val.Expr)
+		}
+		return unknown
+	}
+	var b strings.Builder
+	b.WriteString(outer[0])
+	b.WriteString(planFormatIndex(steps[0].Index))
+	for _, st := range steps[1:] {
+		b.WriteString("." + st.Name + planFormatIndex(st.Index))
+	}
+	v := r.ref(planScope{module: child}, b.String(), depth+1)
+	if v.val.Unknown {
+		v.val = unknown.val
+	}
+	return v
 }
 
 // moduleInstanceKey returns key when resources exist under module[key].

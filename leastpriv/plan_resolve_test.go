@@ -53,6 +53,21 @@ func TestPlanResolveEdges(t *testing.T) {
 			"inline aws_iam_role_policy.node_orders -> aws_iam_role.node doc",
 			"pia aws_eks_pod_identity_association.carts -> aws_iam_role.carts carts/carts",
 		},
+		// module.eks.eks_managed_node_groups["default"].iam_role_name: an
+		// output that is a whole nested module, then that module's output.
+		"eks_module_output_node_role": {
+			`attach aws_iam_role_policy_attachment.carts_dynamodb -> module.eks.module.eks_managed_node_group["default"].aws_iam_role.this[0] arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess`,
+			`attach module.eks.module.eks_managed_node_group["default"].aws_iam_role_policy_attachment.this["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"] -> module.eks.module.eks_managed_node_group["default"].aws_iam_role.this[0] arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly`,
+			`attach module.eks.module.eks_managed_node_group["default"].aws_iam_role_policy_attachment.this["arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"] -> module.eks.module.eks_managed_node_group["default"].aws_iam_role.this[0] arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy`,
+			`attach module.eks.module.eks_managed_node_group["default"].aws_iam_role_policy_attachment.this["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"] -> module.eks.module.eks_managed_node_group["default"].aws_iam_role.this[0] arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy`,
+			`attach module.eks.module.eks_managed_node_group["system"].aws_iam_role_policy_attachment.this["arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"] -> module.eks.module.eks_managed_node_group["system"].aws_iam_role.this[0] arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly`,
+			`attach module.eks.module.eks_managed_node_group["system"].aws_iam_role_policy_attachment.this["arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"] -> module.eks.module.eks_managed_node_group["system"].aws_iam_role.this[0] arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy`,
+			`attach module.eks.module.eks_managed_node_group["system"].aws_iam_role_policy_attachment.this["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"] -> module.eks.module.eks_managed_node_group["system"].aws_iam_role.this[0] arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy`,
+			`fact node_group module.eks.module.eks_managed_node_group["default"].aws_eks_node_group.this[0] -> module.eks.module.eks_managed_node_group["default"].aws_iam_role.this[0]`,
+			`fact node_group module.eks.module.eks_managed_node_group["system"].aws_eks_node_group.this[0] -> module.eks.module.eks_managed_node_group["system"].aws_iam_role.this[0]`,
+			`inline aws_iam_role_policy.orders_via_conditional -> unknown:module.eks.node_groups["default"].iam_role_name doc`,
+			`inline aws_iam_role_policy.system_logs -> module.eks.module.eks_managed_node_group["system"].aws_iam_role.this[0] doc`,
+		},
 		"node_role_two_module_layers": {
 			"fact node_group module.platform.module.nodes.aws_eks_node_group.this -> module.platform.module.nodes.aws_iam_role.this",
 			"inline module.grants.module.carts.aws_iam_role_policy.this -> module.platform.aws_iam_role.carts doc",
@@ -237,5 +252,54 @@ func TestPlanResolveIndexHint(t *testing.T) {
 				t.Errorf("refAt(%q) = %+v, want unknown", tc.refs, got)
 			}
 		})
+	}
+}
+
+// TestPlanResolveModuleOutputPath follows references past a module output:
+// into a constant object, into what a pure-reference output refers to, and
+// not through an output computed from several references.
+func TestPlanResolveModuleOutputPath(t *testing.T) {
+	t.Parallel()
+	refs := func(rs ...string) *tfjson.Expression {
+		return &tfjson.Expression{ExpressionData: &tfjson.ExpressionData{References: rs}}
+	}
+	constant := func(v any) *tfjson.Expression {
+		return &tfjson.Expression{ExpressionData: &tfjson.ExpressionData{ConstantValue: v}}
+	}
+	role := &planResource{
+		Address: "module.m.aws_iam_role.this", ModuleAddress: "module.m", Mode: "managed", Type: "aws_iam_role", Name: "this",
+		Values: map[string]any{"name": "node-role"}, Unknown: map[string]any{"arn": true}, Actions: tfjson.Actions{tfjson.ActionCreate},
+	}
+	p := &planData{
+		changes: []*planResource{role},
+		prior:   map[string]*planResource{},
+		config: &tfjson.Config{RootModule: &tfjson.ConfigModule{ModuleCalls: map[string]*tfjson.ModuleCall{
+			"m": {Module: &tfjson.ConfigModule{Outputs: map[string]*tfjson.ConfigOutput{
+				"names":  {Expression: constant(map[string]any{"app": map[string]any{"role": "carts"}})},
+				"role":   {Expression: refs("aws_iam_role.this")},
+				"either": {Expression: refs("var.flag", "aws_iam_role.this", "aws_iam_role.other")},
+			}}},
+		}}},
+	}
+	r := newPlanResolver(p)
+	for ref, want := range map[string]string{
+		`module.m.names["app"].role`: "known:carts",
+		`module.m.names.app.role`:    "known:carts",
+		`module.m.names.nope`:        "unknown",
+		`module.m.role.name`:         "known:node-role module.m.aws_iam_role.this",
+		`module.m.either.name`:       "unknown",
+		`module.m.role.arn`:          "unknown module.m.aws_iam_role.this",
+	} {
+		v := r.ref(planScope{}, ref, 0)
+		got := "unknown"
+		if !v.val.Unknown {
+			got = "known:" + v.val.Value
+		}
+		if v.addr != "" {
+			got += " " + v.addr
+		}
+		if got != want {
+			t.Errorf("%s = %q, want %q", ref, got, want)
+		}
 	}
 }
