@@ -150,6 +150,9 @@ type NodeGroupIMDS struct {
 	HopLimit              *int   `json:"hop_limit,omitempty"`
 	HopLimitUnknown       bool   `json:"hop_limit_unknown,omitempty"`
 	HTTPEndpointDisabled  bool   `json:"http_endpoint_disabled,omitempty"`
+	// LaunchTemplateUnknown is set when the node group has a launch
+	// template that cannot be told at plan time, and says why.
+	LaunchTemplateUnknown string `json:"launch_template_unknown,omitempty"`
 	// IMDSv1 is set when the launch template leaves IMDSv1 on (http_tokens
 	// "optional", not set, or unknown until apply) and says why: IMDSv1
 	// requests are not bound by the hop limit, so pods reach IMDS whatever

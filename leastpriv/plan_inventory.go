@@ -372,8 +372,12 @@ func (b *planInventoryBuilder) imds(res *planResource, role RoleRef) *NodeGroupI
 		return out
 	}
 	var lt *planResource
+	var unknown []string
 	for _, attr := range []string{"id", "name"} {
 		v := b.r.attr(res, []any{"launch_template", 0, attr}, 0)
+		if v.val.Unknown && v.addr == "" {
+			unknown = append(unknown, attr)
+		}
 		if v.addr != "" {
 			if t := b.r.byAddr[v.addr]; t != nil && t.Type == "aws_launch_template" {
 				lt = t
@@ -388,6 +392,12 @@ func (b *planInventoryBuilder) imds(res *planResource, role RoleRef) *NodeGroupI
 		}
 	}
 	if lt == nil {
+		if len(unknown) == 2 {
+			// Both unknown (id = local.launch_template_id in
+			// terraform-aws-modules/eks): the template, and so its
+			// metadata options, cannot be told at plan time.
+			out.LaunchTemplateUnknown = "the id and name of launch_template are unknown until apply"
+		}
 		return out
 	}
 	out.LaunchTemplateAddress = lt.Address

@@ -285,18 +285,53 @@ func (r *planResolver) expr(sc planScope, e *tfjson.Expression, depth int) planV
 		}
 		return planValue{raw: e.ConstantValue}
 	}
+	// Terraform lists each prefix of a traversal after it
+	// (try(each.value.role, null) gives each.value.role, each.value): the
+	// prefixes are not values of the expression.
+	refs := planOuterRefs(e.References)
 	var first planValue
-	for i := range e.References {
-		out := r.refAt(sc, e.References, i, depth)
-		if out.addr != "" || (!out.val.Unknown && (out.val.Value != "" || out.raw != nil)) {
-			return out
-		}
+	var conditional bool
+	var cands []planValue
+	for i := range refs {
+		out := r.refAt(sc, refs, i, depth)
 		if i == 0 {
 			first = out
 		}
+		if out.addr == "" && !out.val.Unknown && out.val.Value == "" {
+			switch out.raw.(type) {
+			case bool:
+				// A condition (var.create_iam_role ? aws_iam_role.this[0].arn
+				// : var.iam_role_arn): not the value, and which branch
+				// the value comes from is not in the plan.
+				conditional = true
+				continue
+			case nil:
+				continue
+			}
+		}
+		if out.addr == "" && out.val.Unknown {
+			continue
+		}
+		if !conditional {
+			return out
+		}
+		dup := false
+		for _, c := range cands {
+			if c.addr == out.addr && c.val == out.val {
+				dup = true
+			}
+		}
+		if !dup {
+			cands = append(cands, out)
+		}
 	}
-	if !first.val.Unknown {
-		first.val = UnknownValue(planDescribeRef(sc.module, e.References[0]))
+	if conditional && len(cands) == 1 && cands[0].addr != "" {
+		// Every other branch is null or unknown without a resource: the
+		// value, when there is one, is the one resource's.
+		return cands[0]
+	}
+	if conditional || !first.val.Unknown {
+		first = planValue{val: UnknownValue(planDescribeRef(sc.module, e.References[0]))}
 	}
 	return first
 }
@@ -669,7 +704,20 @@ func (r *planResolver) eachRef(sc planScope, ref string, steps []planAddrStep, d
 			found = append(found, v)
 			continue
 		}
-		el := planEachElement(r.ref(outer, fr, depth+1), key)
+		coll := r.ref(outer, fr, depth+1)
+		el := planEachElement(coll, key)
+		if el.val.Unknown && coll.addr != "" && len(steps) == 2 && !steps[1].HasIndex {
+			// A collection written with references
+			// (node_iam_role_additional_policies = { carts =
+			// aws_iam_policy.carts.arn }): which element holds which
+			// reference is not in the plan, but when the collection
+			// refers to one resource only, an element that is unknown
+			// at plan time can only come from it.
+			if one := r.soleResource(outer, fr, depth+1); one.addr != "" {
+				found = append(found, one)
+				continue
+			}
+		}
 		if el.val.Unknown {
 			continue
 		}
@@ -831,4 +879,29 @@ func (r *planResolver) exprAll(sc planScope, e *tfjson.Expression, depth int) []
 		out = append(out, r.refAt(sc, refs, i, depth))
 	}
 	return out
+}
+
+// soleResource returns the one resource that the expression behind ref
+// (a variable or module output, followed into the expressions they stand
+// for) refers to, or a value without addr when it refers to none or to
+// several.
+func (r *planResolver) soleResource(sc planScope, ref string, depth int) planValue {
+	var one planValue
+	for _, v := range r.exprAll(sc, &tfjson.Expression{ExpressionData: &tfjson.ExpressionData{References: []string{ref}}}, depth) {
+		if v.addr == "" {
+			if !v.val.Unknown {
+				continue
+			}
+			return planValue{}
+		}
+		if one.addr != "" && one.addr != v.addr {
+			return planValue{}
+		}
+		one = v
+	}
+	if one.addr != "" {
+		one.val = UnknownValue(planDescribeRef(sc.module, ref))
+		one.raw = nil
+	}
+	return one
 }

@@ -303,3 +303,51 @@ func TestPlanResolveModuleOutputPath(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanResolveCommunityModules checks edges the community-module
+// fixtures depend on (a subset of each plan's edges).
+func TestPlanResolveCommunityModules(t *testing.T) {
+	t.Parallel()
+	tests := map[string][]string{
+		// terraform-aws-modules/eks v20 styles: node_role_arn =
+		// var.create_iam_role ? aws_iam_role.this[0].arn : var.iam_role_arn
+		// (the condition is a known bool or try(each.value.x, ...)), and
+		// Karpenter's node_iam_role_additional_policies = { carts =
+		// aws_iam_policy.carts_dynamo.arn } through for_each.
+		"community_modules_node_grants": {
+			`fact node_group module.eks.module.eks_managed_node_group["default"].aws_eks_node_group.this[0] -> module.eks.module.eks_managed_node_group["default"].aws_iam_role.this[0]`,
+			`fact fargate_profile module.eks.module.fargate_profile["carts"].aws_eks_fargate_profile.this[0] -> module.eks.module.fargate_profile["carts"].aws_iam_role.this[0]`,
+			`fact access_entry module.eks.module.self_managed_node_group["workers"].aws_eks_access_entry.this[0] -> module.eks.module.self_managed_node_group["workers"].aws_iam_role.this[0]`,
+			`fact instance_profile module.eks.module.self_managed_node_group["workers"].aws_iam_instance_profile.this[0] -> module.eks.module.self_managed_node_group["workers"].aws_iam_role.this[0]`,
+			`fact access_entry module.karpenter.aws_eks_access_entry.node[0] -> module.karpenter.aws_iam_role.node[0]`,
+			`attach module.karpenter.aws_iam_role_policy_attachment.node_additional["carts"] -> module.karpenter.aws_iam_role.node[0] aws_iam_policy.carts_dynamo`,
+			`attach aws_iam_role_policy_attachment.workers_dynamodb -> module.eks.module.self_managed_node_group["workers"].aws_iam_role.this[0] aws_iam_policy.carts_dynamo`,
+			`attach module.legacy_node_role.aws_iam_role_policy_attachment.custom[1] -> module.legacy_node_role.aws_iam_role.this[0] aws_iam_policy.carts_dynamo`,
+			`pia aws_eks_pod_identity_association.carts -> module.karpenter.aws_iam_role.node[0] carts/carts`,
+		},
+		// The clean counterpart: the same conditionals reach the node roles,
+		// and the IRSA role's map of policy ARNs reaches its one policy.
+		"community_modules_clean": {
+			`fact node_group module.eks.module.eks_managed_node_group["system"].aws_eks_node_group.this[0] -> module.eks.module.eks_managed_node_group["system"].aws_iam_role.this[0]`,
+			`attach module.orders_irsa.aws_iam_role_policy_attachment.this["orders"] -> module.orders_irsa.aws_iam_role.this[0] aws_iam_policy.orders`,
+			`pia module.carts_pod_identity.aws_eks_pod_identity_association.this["carts"] -> module.carts_pod_identity.aws_iam_role.this[0] carts/carts`,
+		},
+	}
+	for scenario, want := range tests {
+		for _, plan := range []string{"plan.json", "plan-terraform.json"} {
+			t.Run(scenario+"/"+plan, func(t *testing.T) {
+				t.Parallel()
+				inv, err := ReadPlanFile(filepath.Join("testdata", "plans", scenario, plan))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := planEdges(inv)
+				for _, w := range want {
+					if !slices.Contains(got, w) {
+						t.Errorf("missing edge %q\n got %q", w, got)
+					}
+				}
+			})
+		}
+	}
+}

@@ -970,6 +970,8 @@ func (c *checker) checkIMDS() {
 		}
 		var why string
 		switch {
+		case ng.LaunchTemplateUnknown != "":
+			why = "its launch template cannot be told at plan time (" + ng.LaunchTemplateUnknown + "), so its hop limit and http_tokens cannot be checked"
 		case ng.HopLimitUnknown:
 			why = "http_put_response_hop_limit is unknown until apply"
 		case ng.HopLimit == nil:

@@ -1,6 +1,8 @@
 package testprovider
 
 import (
+	"strings"
+
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -129,8 +131,8 @@ var resourceSpecs = []*resourceSpec{
 	{
 		provider: "aws", typeName: "aws_iam_instance_profile", arn: iamARN("instance-profile"),
 		attrs: map[string]schema.Attribute{
-			"arn": compStr(), "id": compStr(), "name": optCompStr(), "path": optStr(), "role": optStr(),
-			"unique_id": compStr(),
+			"arn": compStr(), "id": compStr(), "name": forceNew(optCompStr()), "name_prefix": forceNew(optStr()),
+			"path": optStr(), "role": optStr(), "unique_id": compStr(),
 		},
 	},
 	{
@@ -195,9 +197,14 @@ var resourceSpecs = []*resourceSpec{
 		id: func(name string) string { return "lt-" + shortHash(name) },
 		attrs: map[string]schema.Attribute{
 			"arn": compStr(), "id": compStr(), "image_id": optStr(), "instance_type": optStr(),
-			"latest_version": schema.NumberAttribute{Computed: true}, "name": optCompStr(), "user_data": optStr(),
+			"latest_version": schema.NumberAttribute{Computed: true}, "name": optCompStr(), "name_prefix": optStr(),
+			"update_default_version": schema.BoolAttribute{Optional: true}, "user_data": optStr(),
+			"vpc_security_group_ids": strSet(false, false),
 		},
 		blocks: map[string]schema.Block{
+			"iam_instance_profile": schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+				"arn": optStr(), "name": optStr(),
+			}}},
 			"metadata_options": schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 				"http_endpoint": optCompStr(), "http_protocol_ipv6": optCompStr(),
 				"http_put_response_hop_limit": optNum(true), "http_tokens": optCompStr(),
@@ -207,6 +214,36 @@ var resourceSpecs = []*resourceSpec{
 		defaults: map[string]any{
 			"http_endpoint": "enabled", "http_protocol_ipv6": "disabled", "http_put_response_hop_limit": 1,
 			"http_tokens": "optional", "instance_metadata_tags": "disabled", "latest_version": 1,
+		},
+	},
+	{
+		// Self-managed node groups (terraform-aws-modules/eks
+		// self-managed-node-group): the instances' role comes from the
+		// launch template's iam_instance_profile.
+		provider: "aws", typeName: "aws_autoscaling_group", arn: func(name string) string {
+			return "arn:aws:autoscaling:" + Region + ":" + AccountID + ":autoScalingGroup:" + shortHash(name) + ":autoScalingGroupName/" + name
+		},
+		attrs: map[string]schema.Attribute{
+			"arn": compStr(), "desired_capacity": optNum(true), "id": compStr(), "max_size": optNum(false),
+			"min_size": optNum(false), "name": forceNew(optCompStr()), "name_prefix": forceNew(optStr()),
+			"vpc_zone_identifier": strSet(false, true),
+		},
+		blocks: map[string]schema.Block{
+			"launch_template": schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+				"id": optCompStr(), "name": optCompStr(), "version": optStr(),
+			}}},
+			"tag": schema.SetNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+				"key": reqStr(), "propagate_at_launch": schema.BoolAttribute{Required: true}, "value": reqStr(),
+			}}},
+		},
+	},
+	{
+		provider: "aws", typeName: "aws_iam_openid_connect_provider", nameAttr: "url", arn: func(url string) string {
+			return iamARN("oidc-provider")(strings.TrimPrefix(url, "https://"))
+		},
+		attrs: map[string]schema.Attribute{
+			"arn": compStr(), "client_id_list": strSet(true, false), "id": compStr(), "tags": tags(),
+			"thumbprint_list": strList(), "url": forceNew(reqStr()),
 		},
 	},
 	{
