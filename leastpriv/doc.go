@@ -69,7 +69,7 @@
 //	| PI004 | warning  | Allow with NotAction or NotResource that grants DynamoDB actions                              |
 //	| PI005 | error    | Pod Identity role that is also a node role (trust admits EC2, or used by nodes)                |
 //	| PI006 | warning  | Pod Identity trust without namespace and service account conditions                            |
-//	| PI007 | warning  | Node group launch template leaves IMDS reachable from pods (hop limit unset or > 1)            |
+//	| PI007 | warning  | Node group launch template leaves IMDS reachable from pods (hop limit unset or > 1, IMDSv1)   |
 //	| PI008 | error    | Policy document or the role it reaches unknown at plan time, could be a node-role grant        |
 //
 // PI001 follows every path to a role: inline policies (aws_iam_role_policy,
@@ -82,6 +82,21 @@
 // profile, EC2/hybrid access entry, Fargate profile). Trust in
 // ssm.amazonaws.com alone is not treated as node trust; hybrid nodes are
 // recognised through their access entry.
+//
+// PI007 checks EKS managed node groups (aws_eks_node_group) and
+// self-managed node groups: an aws_autoscaling_group whose launch template
+// (launch_template { id or name }, or mixed_instances_policy's
+// launch_template_specification and those of its overrides) runs EKS nodes.
+// An autoscaling group runs EKS nodes when its launch template's
+// iam_instance_profile holds a role that is the principal of an EC2_LINUX
+// or EC2_WINDOWS access entry (or the node role of a managed node group),
+// or when the group (tag blocks) or its launch template (tags,
+// tag_specifications) carries a tag whose key starts with
+// kubernetes.io/cluster/. An instance profile alone does not make it EKS
+// nodes, so other autoscaling groups pass. When the launch template, its
+// instance profile or the tags cannot be known at plan time, PI007 fails
+// closed with a message that says what was unknown. Launch configurations
+// are not checked.
 //
 // PI002 to PI004 run once per policy document: per inline policy, per
 // customer managed policy (attached or not) and per AWS managed policy

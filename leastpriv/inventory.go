@@ -142,7 +142,9 @@ type PodIdentityAssociation struct {
 }
 
 // NodeGroupIMDS describes how a node group's launch template exposes the
-// instance metadata service to pods. HopLimit nil means unset (AWS's default
+// instance metadata service to pods: an EKS managed node group
+// (aws_eks_node_group) or, with SelfManaged, an autoscaling group that may
+// be a self-managed node group. HopLimit nil means unset (AWS's default
 // of 2 for EKS-optimised launch templates lets pods reach IMDS).
 type NodeGroupIMDS struct {
 	Address               string `json:"address"`
@@ -157,6 +159,23 @@ type NodeGroupIMDS struct {
 	// "optional", not set, or unknown until apply) and says why: IMDSv1
 	// requests are not bound by the hop limit, so pods reach IMDS whatever
 	// it is. Empty when IMDSv2 is required (or not known to be optional).
-	IMDSv1 string  `json:"imdsv1,omitempty"`
-	Role   RoleRef `json:"role"`
+	IMDSv1 string `json:"imdsv1,omitempty"`
+	// Role is the node role: the node group's, or for a self-managed group
+	// the role of its launch template's instance profile (empty when the
+	// profile is not in the plan).
+	Role RoleRef `json:"role"`
+	// SelfManaged marks an autoscaling group (aws_autoscaling_group with a
+	// launch template) that may be a self-managed node group. The rules
+	// only check it when it runs EKS nodes: ClusterTag is set, or Role is
+	// the principal of an EC2_LINUX or EC2_WINDOWS access entry (or the
+	// node role of a managed node group). When neither holds and
+	// EKSUnknown or LaunchTemplateUnknown is set, they fail closed.
+	SelfManaged bool `json:"self_managed,omitempty"`
+	// ClusterTag is the key of a kubernetes.io/cluster/ tag on the
+	// autoscaling group or its launch template (tags, tag_specifications).
+	ClusterTag string `json:"cluster_tag,omitempty"`
+	// EKSUnknown says what cannot be told at plan time about whether a
+	// self-managed group runs EKS nodes (tags or instance profile unknown
+	// until apply).
+	EKSUnknown string `json:"eks_unknown,omitempty"`
 }

@@ -1,6 +1,7 @@
 package leastpriv
 
 import (
+	"slices"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -53,6 +54,7 @@ func (b *planInventoryBuilder) addForgotten(res *planResource) {
 type planInventoryBuilder struct {
 	r   *planResolver
 	inv *Inventory
+	idx *planIndex // built on first use
 }
 
 func (b *planInventoryBuilder) add(res *planResource) {
@@ -102,6 +104,8 @@ func (b *planInventoryBuilder) add(res *planResource) {
 			Candidates: cands,
 		})
 		b.inv.NodeGroupIMDS = append(b.inv.NodeGroupIMDS, b.imds(res, role))
+	case "aws_autoscaling_group":
+		b.addAutoscalingGroup(res)
 	case "aws_eks_cluster":
 		if planListLen(res, "compute_config") == 0 {
 			return
@@ -371,38 +375,55 @@ func (b *planInventoryBuilder) imds(res *planResource, role RoleRef) *NodeGroupI
 	if planListLen(res, "launch_template") == 0 {
 		return out
 	}
-	var lt *planResource
-	var unknown []string
-	for _, attr := range []string{"id", "name"} {
-		v := b.r.attr(res, []any{"launch_template", 0, attr}, 0)
+	lt, unknown := b.launchTemplate(res, []any{"launch_template", 0}, "id", "name")
+	if lt == nil {
+		out.LaunchTemplateUnknown = unknown
+		return out
+	}
+	b.fillIMDS(out, lt)
+	return out
+}
+
+// launchTemplate finds the launch template a launch template specification
+// (the block at path, naming the template by idAttr or nameAttr) refers
+// to. When it cannot, unknown says why if the reason is that both are
+// unknown until apply (id = local.launch_template_id in
+// terraform-aws-modules/eks): the template, and so its metadata options,
+// cannot be told at plan time.
+func (b *planInventoryBuilder) launchTemplate(res *planResource, path []any, idAttr, nameAttr string) (lt *planResource, unknown string) {
+	var unknowns []string
+	for _, attr := range []string{idAttr, nameAttr} {
+		v := b.r.attr(res, planAppend(path, attr), 0)
 		if v.val.Unknown && v.addr == "" {
-			unknown = append(unknown, attr)
+			unknowns = append(unknowns, attr)
 		}
 		if v.addr != "" {
 			if t := b.r.byAddr[v.addr]; t != nil && t.Type == "aws_launch_template" {
-				lt = t
-				break
+				return t, ""
 			}
 		}
 		if !v.val.Unknown && v.val.Value != "" {
-			lt = b.findLaunchTemplate(attr, v.val.Value)
-			if lt != nil {
-				break
+			if t := b.findLaunchTemplate(attr == idAttr, v.val.Value); t != nil {
+				return t, ""
 			}
 		}
 	}
-	if lt == nil {
-		if len(unknown) == 2 {
-			// Both unknown (id = local.launch_template_id in
-			// terraform-aws-modules/eks): the template, and so its
-			// metadata options, cannot be told at plan time.
-			out.LaunchTemplateUnknown = "the id and name of launch_template are unknown until apply"
-		}
-		return out
+	if len(unknowns) == 2 {
+		return nil, "the " + idAttr + " and " + nameAttr + " of " + planPathString(path)[1:] + " are unknown until apply"
 	}
+	return nil, ""
+}
+
+// planAppend returns path with elems appended, in a new slice.
+func planAppend(path []any, elems ...any) []any {
+	return append(append(make([]any, 0, len(path)+len(elems)), path...), elems...)
+}
+
+// fillIMDS fills in the metadata options of launch template lt.
+func (b *planInventoryBuilder) fillIMDS(out *NodeGroupIMDS, lt *planResource) {
 	out.LaunchTemplateAddress = lt.Address
 	if planListLen(lt, "metadata_options") == 0 {
-		return out
+		return
 	}
 	hop := []any{"metadata_options", 0, "http_put_response_hop_limit"}
 	switch {
@@ -421,7 +442,205 @@ func (b *planInventoryBuilder) imds(res *planResource, role RoleRef) *NodeGroupI
 	ep := b.r.attr(lt, []any{"metadata_options", 0, "http_endpoint"}, 0).val
 	out.HTTPEndpointDisabled = !ep.Unknown && ep.Value == "disabled"
 	out.IMDSv1 = b.imdsV1(lt)
-	return out
+}
+
+// planClusterTagPrefix starts the key of the tag that marks EC2 instances
+// (and their autoscaling groups) as nodes of an EKS cluster.
+const planClusterTagPrefix = "kubernetes.io/cluster/"
+
+// addAutoscalingGroup adds the IMDS settings of an autoscaling group's
+// launch template (launch_template, or mixed_instances_policy with the
+// template of each override that names its own), as a possible
+// self-managed EKS node group: the rules decide whether it runs EKS nodes
+// from ClusterTag, EKSUnknown and the node-role facts of Role.
+func (b *planInventoryBuilder) addAutoscalingGroup(res *planResource) {
+	type spec struct {
+		path         []any
+		idAttr, name string
+	}
+	var specs []spec
+	if planListLen(res, "launch_template") > 0 {
+		specs = append(specs, spec{[]any{"launch_template", 0}, "id", "name"})
+	} else if planListLen(res, "mixed_instances_policy") > 0 {
+		base := []any{"mixed_instances_policy", 0, "launch_template", 0}
+		specs = append(specs, spec{planAppend(base, "launch_template_specification", 0), "launch_template_id", "launch_template_name"})
+		overrides, _ := planLookup(res.Values, planAppend(base, "override")).([]any)
+		for i := range overrides {
+			p := planAppend(base, "override", i, "launch_template_specification")
+			if l, _ := planLookup(res.Values, p).([]any); len(l) > 0 || planUnknownAt(res.Unknown, planAppend(p, 0)) {
+				specs = append(specs, spec{planAppend(p, 0), "launch_template_id", "launch_template_name"})
+			}
+		}
+	}
+	if len(specs) == 0 {
+		// A launch configuration, or no launch template: not covered.
+		return
+	}
+	asgTag, asgUnknown := b.asgClusterTag(res)
+	seen := map[string]bool{}
+	for _, sp := range specs {
+		out := &NodeGroupIMDS{Address: res.Address, SelfManaged: true, ClusterTag: asgTag}
+		var why []string
+		if asgUnknown != "" {
+			why = append(why, asgUnknown)
+		}
+		lt, unknown := b.launchTemplate(res, sp.path, sp.idAttr, sp.name)
+		switch {
+		case lt != nil:
+			if seen[lt.Address] {
+				continue
+			}
+			seen[lt.Address] = true
+			b.fillIMDS(out, lt)
+			if out.ClusterTag == "" {
+				tag, u := b.launchTemplateClusterTag(lt)
+				out.ClusterTag = tag
+				if u != "" {
+					why = append(why, u)
+				}
+			}
+			role, u := b.instanceProfileRole(lt)
+			out.Role = role
+			if u != "" {
+				why = append(why, u)
+			}
+		case unknown != "":
+			out.LaunchTemplateUnknown = unknown
+		default:
+			// A template named by a literal id or name that is not in the
+			// plan: its settings cannot be read.
+			out.LaunchTemplateUnknown = "the launch template it names is not in the plan"
+		}
+		if out.ClusterTag == "" {
+			out.EKSUnknown = strings.Join(why, "; ")
+		}
+		b.inv.NodeGroupIMDS = append(b.inv.NodeGroupIMDS, out)
+	}
+}
+
+// asgClusterTag returns the first kubernetes.io/cluster/ key among the tag
+// blocks of an autoscaling group, or why the keys cannot be known.
+func (b *planInventoryBuilder) asgClusterTag(res *planResource) (key, unknown string) {
+	if planUnknownAt(res.Unknown, []any{"tag"}) {
+		return "", "the tags of " + res.Address + " are unknown until apply"
+	}
+	tags, _ := res.Values["tag"].([]any)
+	for i, t := range tags {
+		if planUnknownAt(res.Unknown, []any{"tag", i, "key"}) {
+			unknown = "a tag key of " + res.Address + " is unknown until apply"
+			continue
+		}
+		m, _ := t.(map[string]any)
+		if k, _ := m["key"].(string); strings.HasPrefix(k, planClusterTagPrefix) {
+			return k, ""
+		}
+	}
+	return "", unknown
+}
+
+// launchTemplateClusterTag returns the first kubernetes.io/cluster/ key
+// among a launch template's tags and tag_specifications, or why the keys
+// cannot be known.
+func (b *planInventoryBuilder) launchTemplateClusterTag(lt *planResource) (key, unknown string) {
+	check := func(path []any) string {
+		if planUnknownAt(lt.Unknown, path) {
+			unknown = "the " + planPathString(path)[1:] + " of " + lt.Address + " are unknown until apply"
+			return ""
+		}
+		m, _ := planLookup(lt.Values, path).(map[string]any)
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			if strings.HasPrefix(k, planClusterTagPrefix) {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		if len(keys) > 0 {
+			return keys[0]
+		}
+		return ""
+	}
+	if k := check([]any{"tags"}); k != "" {
+		return k, ""
+	}
+	if planUnknownAt(lt.Unknown, []any{"tag_specifications"}) {
+		return "", "the tag_specifications of " + lt.Address + " are unknown until apply"
+	}
+	specs, _ := lt.Values["tag_specifications"].([]any)
+	for i := range specs {
+		if k := check([]any{"tag_specifications", i, "tags"}); k != "" {
+			return k, ""
+		}
+	}
+	return "", unknown
+}
+
+// instanceProfileRole returns the role of a launch template's instance
+// profile (iam_instance_profile { arn or name }) when the profile is in the
+// plan, or why it cannot be told. A profile that is not in the plan, or no
+// profile, gives an empty RoleRef: no node-role fact can be found for it.
+func (b *planInventoryBuilder) instanceProfileRole(lt *planResource) (RoleRef, string) {
+	if planListLen(lt, "iam_instance_profile") == 0 {
+		return RoleRef{}, ""
+	}
+	unknowns := 0
+	for _, attr := range []string{"arn", "name"} {
+		v := b.r.attr(lt, []any{"iam_instance_profile", 0, attr}, 0)
+		if v.addr != "" {
+			if t := b.r.byAddr[v.addr]; t != nil && t.Type == "aws_iam_instance_profile" {
+				return b.roleRef(t, []any{"role"}), ""
+			}
+		}
+		switch {
+		case v.val.Unknown && v.addr == "":
+			unknowns++
+		case !v.val.Unknown && v.val.Value != "":
+			if t := b.findInstanceProfile(attr, v.val.Value); t != nil {
+				return b.roleRef(t, []any{"role"}), ""
+			}
+		}
+	}
+	if unknowns == 2 {
+		return RoleRef{}, "the instance profile of " + lt.Address + " is unknown until apply"
+	}
+	return RoleRef{}, ""
+}
+
+// planIndex is built once per inventory: launch templates and instance
+// profiles by their known id, name and ARN.
+type planIndex struct {
+	launchTemplates  map[[2]string]*planResource // {"id"|"name", value}
+	instanceProfiles map[[2]string]*planResource // {"arn"|"name", value}
+}
+
+func (b *planInventoryBuilder) index() *planIndex {
+	if b.idx != nil {
+		return b.idx
+	}
+	b.idx = &planIndex{launchTemplates: map[[2]string]*planResource{}, instanceProfiles: map[[2]string]*planResource{}}
+	for _, res := range b.r.order {
+		if res.Mode == "data" {
+			continue
+		}
+		var m map[[2]string]*planResource
+		var attrs []string
+		switch res.Type {
+		case "aws_launch_template":
+			m, attrs = b.idx.launchTemplates, []string{"id", "name"}
+		case "aws_iam_instance_profile":
+			m, attrs = b.idx.instanceProfiles, []string{"arn", "name"}
+		default:
+			continue
+		}
+		for _, attr := range attrs {
+			if s, _ := res.Values[attr].(string); s != "" {
+				if _, dup := m[[2]string{attr, s}]; !dup {
+					m[[2]string{attr, s}] = res // the first, as a linear scan would
+				}
+			}
+		}
+	}
+	return b.idx
 }
 
 // imdsV1 tells why a launch template with metadata_options leaves IMDSv1
@@ -451,15 +670,20 @@ func (b *planInventoryBuilder) imdsV1(lt *planResource) string {
 	return "http_tokens is " + tokens
 }
 
-func (b *planInventoryBuilder) findLaunchTemplate(attr, value string) *planResource {
-	for _, res := range b.r.order {
-		if res.Type == "aws_launch_template" && res.Mode != "data" {
-			if s, _ := res.Values[attr].(string); s == value {
-				return res
-			}
-		}
+// findLaunchTemplate finds a launch template of the plan by its known id
+// (byID) or name.
+func (b *planInventoryBuilder) findLaunchTemplate(byID bool, value string) *planResource {
+	attr := "name"
+	if byID {
+		attr = "id"
 	}
-	return nil
+	return b.index().launchTemplates[[2]string{attr, value}]
+}
+
+// findInstanceProfile finds an instance profile of the plan by its known
+// ARN or name.
+func (b *planInventoryBuilder) findInstanceProfile(attr, value string) *planResource {
+	return b.index().instanceProfiles[[2]string{attr, value}]
 }
 
 // linkRoles fills in the Address of role references whose known name or

@@ -106,9 +106,9 @@ var rules = []Rule{
 	},
 	{
 		ID: RuleIMDSReachable, Name: "Instance metadata reachable from pods", Severity: SeverityWarning,
-		Description: "A node group's launch template leaves the instance metadata service reachable from pods (http_put_response_hop_limit unset or greater than 1, or IMDSv1 left on: http_tokens not \"required\").",
+		Description: "A node group's launch template (EKS managed node group, or self-managed: an autoscaling group of EKS nodes) leaves the instance metadata service reachable from pods (http_put_response_hop_limit unset or greater than 1, or IMDSv1 left on: http_tokens not \"required\").",
 		Remediation: "Set metadata_options { http_tokens = \"required\", http_put_response_hop_limit = 1 } in the launch template.",
-		HelpText:    "With a hop limit above 1 pods can fetch the node role's credentials from IMDS, so everything granted to the node role is granted to every pod. The hop limit only bounds IMDSv2 token responses: while IMDSv1 is on (http_tokens \"optional\", or not set and left to the AMI's or account's default) pods reach IMDS whatever the hop limit.",
+		HelpText:    "With a hop limit above 1 pods can fetch the node role's credentials from IMDS, so everything granted to the node role is granted to every pod. The hop limit only bounds IMDSv2 token responses: while IMDSv1 is on (http_tokens \"optional\", or not set and left to the AMI's or account's default) pods reach IMDS whatever the hop limit. An autoscaling group (launch_template, or mixed_instances_policy with its overrides' templates) counts as a self-managed node group when its launch template's instance profile holds a role that is the principal of an EC2_LINUX or EC2_WINDOWS access entry or the node role of a managed node group, or when the group (tag blocks) or its launch template (tags, tag_specifications) carries a tag whose key starts with kubernetes.io/cluster/; other autoscaling groups are not checked. When the launch template, its instance profile or the tags cannot be known at plan time, the rule fails closed and says what was unknown.",
 	},
 	{
 		ID: RuleUnknownAtPlan, Name: "Policy or role unknown at plan time", Severity: SeverityError,
@@ -961,7 +961,8 @@ func (c *checker) checkIMDS() {
 			continue
 		}
 		role := ""
-		if ri, _ := c.resolve(ng.Role); ri != nil {
+		ri, _ := c.resolve(ng.Role)
+		if ri != nil {
 			role = ri.key
 		}
 		where := ng.Address
@@ -983,6 +984,53 @@ func (c *checker) checkIMDS() {
 		default:
 			continue
 		}
-		c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on node group %s can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil, "")
+		if !ng.SelfManaged {
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on node group %s can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil, "")
+			continue
+		}
+		switch {
+		case ng.LaunchTemplateUnknown != "":
+			why = "its launch template cannot be told at plan time (" + ng.LaunchTemplateUnknown + "), so its hop limit, http_tokens, instance profile and tags cannot be checked"
+		case !ng.HopLimitUnknown && ng.HopLimit == nil:
+			why = "http_put_response_hop_limit is not set (the AMI's default applies: 2 for EKS-optimised AMIs)"
+		}
+		var evidence []string
+		if ng.ClusterTag != "" {
+			evidence = append(evidence, "tag "+ng.ClusterTag)
+		}
+		if ri != nil {
+			for _, e := range ri.evidence {
+				if selfManagedEKSEvidence(e) {
+					evidence = append(evidence, "role `"+ri.key+"` is "+e.String())
+				}
+			}
+		}
+		switch {
+		case len(evidence) > 0:
+			where = ng.Address + " (EKS nodes: " + strings.Join(evidence, "; ")
+			if ng.LaunchTemplateAddress != "" {
+				where += "; launch template " + ng.LaunchTemplateAddress
+			}
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on self-managed node group %s) can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil, "")
+		case ng.LaunchTemplateUnknown != "":
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group whose pods reach the instance metadata service and take the node role's credentials: its launch template cannot be told at plan time (%s), so neither its metadata options nor whether it runs EKS nodes (its instance profile's role, its tags) can be checked.", ng.Address, ng.LaunchTemplateUnknown), nil, "")
+		case ng.EKSUnknown != "":
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group (it cannot be told at plan time: %s); if it is, pods on it can reach the instance metadata service and take the node role's credentials: %s.", where, ng.EKSUnknown, why), nil, "")
+		}
 	}
+}
+
+// selfManagedEKSEvidence reports whether a node-role fact shows that
+// instances with the role join an EKS cluster: an EC2_LINUX or EC2_WINDOWS
+// access entry, or the role of a managed node group (EKS gives it an
+// access entry). An instance profile alone does not: every autoscaling
+// group's instances have one.
+func selfManagedEKSEvidence(e NodeRoleEvidence) bool {
+	switch e.Kind {
+	case NodeRoleOfAccessEntry:
+		return e.Detail == "EC2_LINUX" || e.Detail == "EC2_WINDOWS"
+	case NodeRoleOfNodeGroup:
+		return true
+	}
+	return false
 }

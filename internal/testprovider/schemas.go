@@ -42,6 +42,14 @@ func regionalARN(service, kind string) func(string) string {
 	}
 }
 
+// launchTemplateSpecification is the launch_template_specification block of
+// aws_autoscaling_group's mixed_instances_policy (and of its overrides).
+func launchTemplateSpecification() schema.ListNestedBlock {
+	return schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+		"launch_template_id": optCompStr(), "launch_template_name": optCompStr(), "version": optStr(),
+	}}}
+}
+
 func reqStr() schema.StringAttribute {
 	return schema.StringAttribute{Required: true}
 }
@@ -198,10 +206,13 @@ var resourceSpecs = []*resourceSpec{
 		attrs: map[string]schema.Attribute{
 			"arn": compStr(), "id": compStr(), "image_id": optStr(), "instance_type": optStr(),
 			"latest_version": schema.NumberAttribute{Computed: true}, "name": optCompStr(), "name_prefix": optStr(),
-			"update_default_version": schema.BoolAttribute{Optional: true}, "user_data": optStr(),
+			"tags": tags(), "update_default_version": schema.BoolAttribute{Optional: true}, "user_data": optStr(),
 			"vpc_security_group_ids": strSet(false, false),
 		},
 		blocks: map[string]schema.Block{
+			"tag_specifications": schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+				"resource_type": optStr(), "tags": tags(),
+			}}},
 			"iam_instance_profile": schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 				"arn": optStr(), "name": optStr(),
 			}}},
@@ -231,6 +242,15 @@ var resourceSpecs = []*resourceSpec{
 		blocks: map[string]schema.Block{
 			"launch_template": schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 				"id": optCompStr(), "name": optCompStr(), "version": optStr(),
+			}}},
+			"mixed_instances_policy": schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{Blocks: map[string]schema.Block{
+				"launch_template": schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{Blocks: map[string]schema.Block{
+					"launch_template_specification": launchTemplateSpecification(),
+					"override": schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{
+						Attributes: map[string]schema.Attribute{"instance_type": optStr(), "weighted_capacity": optStr()},
+						Blocks:     map[string]schema.Block{"launch_template_specification": launchTemplateSpecification()},
+					}},
+				}}},
 			}}},
 			"tag": schema.SetNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 				"key": reqStr(), "propagate_at_launch": schema.BoolAttribute{Required: true}, "value": reqStr(),
