@@ -155,6 +155,13 @@ type NodeGroupIMDS struct {
 	// LaunchTemplateUnknown is set when the node group has a launch
 	// template that cannot be told at plan time, and says why.
 	LaunchTemplateUnknown string `json:"launch_template_unknown,omitempty"`
+	// LaunchTemplateCandidates lists, when the launch template cannot be
+	// told at plan time but is one of the templates the plan creates (its
+	// id is unknown until apply, so it comes from a resource the plan
+	// creates or replaces) and every one of those keeps IMDS from pods,
+	// those templates: HopLimit, HTTPEndpointDisabled and IMDSv1 then hold
+	// for all of them.
+	LaunchTemplateCandidates []string `json:"launch_template_candidates,omitempty"`
 	// IMDSv1 is set when the launch template leaves IMDSv1 on (http_tokens
 	// "optional", not set, or unknown until apply) and says why: IMDSv1
 	// requests are not bound by the hop limit, so pods reach IMDS whatever

@@ -1,6 +1,7 @@
 package leastpriv
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -52,9 +53,10 @@ func (b *planInventoryBuilder) addForgotten(res *planResource) {
 }
 
 type planInventoryBuilder struct {
-	r   *planResolver
-	inv *Inventory
-	idx *planIndex // built on first use
+	r       *planResolver
+	inv     *Inventory
+	idx     *planIndex        // built on first use
+	ltCands *planLTCandidates // built on first use
 }
 
 func (b *planInventoryBuilder) add(res *planResource) {
@@ -377,7 +379,9 @@ func (b *planInventoryBuilder) imds(res *planResource, role RoleRef) *NodeGroupI
 	}
 	lt, unknown := b.launchTemplate(res, []any{"launch_template", 0}, "id", "name")
 	if lt == nil {
-		out.LaunchTemplateUnknown = unknown
+		if unknown != "" {
+			b.unknownLaunchTemplate(out, unknown)
+		}
 		return out
 	}
 	b.fillIMDS(out, lt)
@@ -412,6 +416,86 @@ func (b *planInventoryBuilder) launchTemplate(res *planResource, path []any, idA
 		return nil, "the " + idAttr + " and " + nameAttr + " of " + planPathString(path)[1:] + " are unknown until apply"
 	}
 	return nil, ""
+}
+
+// unknownLaunchTemplate handles a launch template that cannot be told at
+// plan time (its id and name are unknown until apply, for example id =
+// local.launch_template_id in terraform-aws-modules/eks: locals are not in
+// the plan). An id unknown until apply comes from a resource the plan
+// creates or replaces, and launch template ids come from aws_launch_template
+// resources: the template is one of the plan's templates whose id is
+// unknown. When there are such templates and every one keeps IMDS from pods
+// (hop limit 1 with IMDSv2 required, or the endpoint disabled), so does
+// the node group's, and out says so (LaunchTemplateCandidates) and it
+// returns true. Otherwise (one of them leaves IMDS reachable, or a
+// data.aws_launch_template is read during apply) it fails closed:
+// LaunchTemplateUnknown says why, naming the templates that leave IMDS
+// reachable.
+func (b *planInventoryBuilder) unknownLaunchTemplate(out *NodeGroupIMDS, unknown string) bool {
+	cands, conclusive := b.createdLaunchTemplates()
+	if !conclusive || len(cands) == 0 {
+		out.LaunchTemplateUnknown = unknown
+		return false
+	}
+	var unsafe, addrs []string
+	hop, disabled := 0, true
+	for _, lt := range cands {
+		var ng NodeGroupIMDS
+		b.fillIMDS(&ng, lt)
+		addrs = append(addrs, lt.Address)
+		if ng.HTTPEndpointDisabled {
+			continue
+		}
+		disabled = false
+		switch {
+		case ng.HopLimitUnknown:
+			unsafe = append(unsafe, lt.Address+" (hop limit unknown until apply)")
+		case ng.HopLimit == nil:
+			unsafe = append(unsafe, lt.Address+" (hop limit not set)")
+		case *ng.HopLimit > 1:
+			unsafe = append(unsafe, fmt.Sprintf("%s (hop limit %d)", lt.Address, *ng.HopLimit))
+		case ng.IMDSv1 != "":
+			unsafe = append(unsafe, lt.Address+" ("+ng.IMDSv1+")")
+		default:
+			hop = max(hop, *ng.HopLimit)
+		}
+	}
+	if len(unsafe) > 0 {
+		out.LaunchTemplateUnknown = unknown + "; of the launch templates this plan creates, which it must be one of, " + strings.Join(unsafe, ", ") + " leave IMDS reachable"
+		return false
+	}
+	out.LaunchTemplateCandidates = addrs
+	out.HTTPEndpointDisabled = disabled
+	if !disabled {
+		out.HopLimit = &hop
+	}
+	return true
+}
+
+// createdLaunchTemplates returns the launch templates of the plan whose id
+// is unknown until apply (created or replaced), in plan order. conclusive
+// is false when a data.aws_launch_template is read during apply: an id
+// unknown at plan may then come from it.
+func (b *planInventoryBuilder) createdLaunchTemplates() (cands []*planResource, conclusive bool) {
+	if b.ltCands == nil {
+		b.ltCands = &planLTCandidates{conclusive: true}
+		for _, res := range b.r.order {
+			if res.Type != "aws_launch_template" || !planUnknownAt(res.Unknown, []any{"id"}) {
+				continue
+			}
+			if res.Mode == "data" {
+				b.ltCands.conclusive = false
+				continue
+			}
+			b.ltCands.list = append(b.ltCands.list, res)
+		}
+	}
+	return b.ltCands.list, b.ltCands.conclusive
+}
+
+type planLTCandidates struct {
+	list       []*planResource
+	conclusive bool
 }
 
 // planAppend returns path with elems appended, in a new slice.
@@ -505,7 +589,11 @@ func (b *planInventoryBuilder) addAutoscalingGroup(res *planResource) {
 				why = append(why, u)
 			}
 		case unknown != "":
-			out.LaunchTemplateUnknown = unknown
+			if b.unknownLaunchTemplate(out, unknown) {
+				// Whichever template it is keeps IMDS from pods.
+				b.inv.NodeGroupIMDS = append(b.inv.NodeGroupIMDS, out)
+				continue
+			}
 		default:
 			// A template named by a literal id or name that is not in the
 			// plan: its settings cannot be read.
