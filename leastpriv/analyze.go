@@ -163,14 +163,14 @@ func parseResourcePattern(r string) resourcePattern {
 		return rp
 	}
 	a, err := ParseARN(r)
-	for k, tp := range resourceTypeARNs {
+	for k := range resourceTypeARNs {
 		if err != nil {
 			if globsIntersect(r, resourceTypePatterns[k], false) {
 				rp.types |= 1 << k
 			}
 			continue
 		}
-		if arnsIntersect(a, tp) {
+		if arnTemplateIntersect(a, resourceTypeTemplates[k]) {
 			rp.types |= 1 << k
 		}
 	}
@@ -327,16 +327,6 @@ func resourceReachesAction(r resourcePattern, i int) bool {
 		return false
 	}
 	return r.types&actionResourceMask[i] != 0
-}
-
-// arnsIntersect reports whether some concrete ARN matches both patterns,
-// segment by segment.
-func arnsIntersect(a, b ARN) bool {
-	return globsIntersect(a.Service, b.Service, false) &&
-		globsIntersect(a.Resource, b.Resource, false) &&
-		globsIntersect(a.Partition, b.Partition, false) &&
-		globsIntersect(a.Region, b.Region, false) &&
-		globsIntersect(a.Account, b.Account, false)
 }
 
 // notResourceExcludesAll reports whether NotResource patterns exclude every

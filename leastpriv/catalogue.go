@@ -79,6 +79,11 @@ var (
 	resourceTypePatterns []string
 	resourceTypeARNs     []ARN
 	actionResourceMask   []uint64
+	// resourceTypeTemplates are the same types with each template
+	// variable written as templateOne+templateMore (one or more bytes
+	// other than '/' and ':'), for templateIntersect: a table name holds
+	// no '/', so "table/carts/*" reaches indexes and streams, not tables.
+	resourceTypeTemplates []ARN
 )
 
 var templateVar = regexp.MustCompile(`\$\{[^}]*\}`)
@@ -108,6 +113,11 @@ func loadCatalogue() {
 						typeIndex[pat] = k
 						resourceTypePatterns = append(resourceTypePatterns, pat)
 						resourceTypeARNs = append(resourceTypeARNs, a)
+						t, err := ParseARN(templateVar.ReplaceAllString(tmpl, templateOne+templateMore))
+						if err != nil {
+							panic("leastpriv: bad resource type template " + tmpl)
+						}
+						resourceTypeTemplates = append(resourceTypeTemplates, t)
 					}
 					actionResourceMask[i] |= 1 << k
 				}

@@ -95,6 +95,75 @@ func globsIntersect(a, b string, fold bool) bool {
 	return rec(0, 0)
 }
 
+// Template variables in resource type ARN templates (see
+// resourceTypeTemplates): templateOne stands for one byte, templateMore for
+// any number of bytes, neither '/' nor ':' (a table, index or stream name,
+// a region, an account).
+const (
+	templateOne  = "\x01"
+	templateMore = "\x00"
+)
+
+// templateIntersect reports whether some string matches both the IAM glob
+// pattern a (`*` any sequence, `?` any byte) and template t, whose bytes
+// are literal except templateOne and templateMore.
+func templateIntersect(a, t string) bool {
+	w := len(t) + 1
+	seen := make([]bool, (len(a)+1)*w)
+	var rec func(i, j int) bool
+	rec = func(i, j int) bool {
+		if seen[i*w+j] {
+			return false
+		}
+		seen[i*w+j] = true
+		if i == len(a) && j == len(t) {
+			return true
+		}
+		// Empty moves: a's `*` matches nothing more, t's templateMore
+		// matches nothing more.
+		if i < len(a) && a[i] == '*' && rec(i+1, j) {
+			return true
+		}
+		if j < len(t) && t[j] == templateMore[0] && rec(i, j+1) {
+			return true
+		}
+		if i == len(a) || j == len(t) {
+			return false
+		}
+		// One byte matched by both.
+		ca, ct := a[i], t[j]
+		ni, nj := i+1, j+1
+		if ca == '*' {
+			ni = i
+		}
+		if ct == templateMore[0] {
+			nj = j
+		}
+		switch {
+		case ct == templateOne[0] || ct == templateMore[0]:
+			// Any byte but '/' and ':': a glob can supply one, a literal
+			// must not be a separator.
+			if ca != '*' && ca != '?' && (ca == '/' || ca == ':') {
+				return false
+			}
+		case ca != '*' && ca != '?' && ca != ct:
+			return false
+		}
+		return rec(ni, nj)
+	}
+	return rec(0, 0)
+}
+
+// arnTemplateIntersect reports whether some concrete ARN matches both the
+// Resource pattern a and the resource type template t, segment by segment.
+func arnTemplateIntersect(a, t ARN) bool {
+	return templateIntersect(a.Service, t.Service) &&
+		templateIntersect(a.Resource, t.Resource) &&
+		templateIntersect(a.Partition, t.Partition) &&
+		templateIntersect(a.Region, t.Region) &&
+		templateIntersect(a.Account, t.Account)
+}
+
 // globCovers reports whether every string matching p also matches x. It is
 // conservative: it may answer false for some x that do cover p, never true
 // for one that does not. p's `*` can only be covered by a `*` of x, and p's

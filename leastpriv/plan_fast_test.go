@@ -278,18 +278,22 @@ func TestResourceTypeMask(t *testing.T) {
 			return false
 		}
 		a, err := ParseARN(r)
-		for _, tp := range actionResourcePatterns[i] {
+		for _, rt := range dynamodbActions[i].ResourceTypes {
+			tmpl, ok := dynamodbResourceTypes[rt]
+			if !ok {
+				continue
+			}
 			if err != nil {
-				if globsIntersect(r, tp, false) {
+				if globsIntersect(r, templateVar.ReplaceAllString(tmpl, "*"), false) {
 					return true
 				}
 				continue
 			}
-			b, err := ParseARN(tp)
+			b, err := ParseARN(templateVar.ReplaceAllString(tmpl, templateOne+templateMore))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if arnsIntersect(a, b) {
+			if arnTemplateIntersect(a, b) {
 				return true
 			}
 		}

@@ -78,7 +78,7 @@ var rules = []Rule{
 		ID: RuleWildcardResource, Name: "Wildcard DynamoDB resource", Severity: SeverityWarning,
 		Description: "An Allow statement grants DynamoDB data actions on a wildcard resource (\"*\", a glob in the table name, region, account or partition, or NotResource).",
 		Remediation: "Name each table by its ARN (plus TABLE/index/* or TABLE/stream/* where needed).",
-		HelpText:    "A wildcard resource grants the actions on every matching table, including tables created later.",
+		HelpText:    "A wildcard resource grants the actions on every matching table, including tables created later. Actions that only accept Resource \"*\" (dynamodb:ListStreams, dynamodb:UpdateAbacStatus) are not reported: they cannot be narrowed to a table.",
 	},
 	{
 		ID: RuleWildcardAction, Name: "Wildcard DynamoDB action", Severity: SeverityWarning,
@@ -835,7 +835,10 @@ func (d *docInfo) shapeItems() []shapeItem {
 		wildAct := map[int]map[string][]Grant{}
 		notAR := map[int][]Grant{}
 		for _, g := range d.grants {
-			if g.Class.IsData() && g.ResourceWildcard && !g.NotResource {
+			// An action that only accepts Resource "*" (ListStreams,
+			// UpdateAbacStatus) cannot be narrowed to a table: "*" is
+			// not a wildcard choice for it.
+			if g.Class.IsData() && g.ResourceWildcard && !g.NotResource && !wildcardResourceOnly(g.Action) {
 				wildRes[g.Statement] = append(wildRes[g.Statement], g)
 			}
 			if g.ActionWildcard && !g.NotAction {
@@ -873,6 +876,14 @@ func (d *docInfo) shapeItems() []shapeItem {
 		}
 	})
 	return d.shape
+}
+
+// wildcardResourceOnly reports whether the catalogue action only accepts
+// Resource "*".
+func wildcardResourceOnly(action string) bool {
+	loadCatalogue()
+	i, ok := catalogueByLower[strings.ToLower(action)]
+	return ok && dynamodbActions[i].WildcardResourceOnly
 }
 
 func shapeRemediation(awsMgd bool, r string) string {
