@@ -104,7 +104,13 @@
 //
 // PI001 evaluates each policy together with the unconditional Deny
 // statements of every other known policy reaching the same role, as IAM
-// does.
+// does, and within the role's permissions boundary (see Approximations).
+//
+// A Resource pattern reaches an action only through the resource types the
+// action accepts, with the names of tables, indexes and streams holding no
+// `/` or `:`: "table/carts/*" reaches indexes and streams of carts, never
+// the table itself (GetItem, PutItem), and an empty region or account
+// matches no table.
 //
 // Findings are sorted by rule ID, address, role and message, so output is
 // stable from run to run.
@@ -118,9 +124,13 @@
 //   - A Deny removes a grant only when its Resource patterns provably cover
 //     every resource of the grant's pattern (glob coverage is checked
 //     conservatively).
-//   - Permissions boundaries, session policies, service control policies
-//     and resource-based policies (DynamoDB resource policies) are not
-//     considered.
+//   - A role's permissions boundary (aws_iam_role.permissions_boundary)
+//     limits PI001 and PI008 to what the boundary allows too, when its
+//     document can be read: a customer managed policy of the plan or an
+//     AWS managed policy. A boundary that cannot be read (ARN or document
+//     unknown until apply, a policy outside the plan) limits nothing.
+//     Session policies, service control policies and resource-based
+//     policies (DynamoDB resource policies) are not considered.
 //   - `?` matches one byte; IAM action names and ARNs are ASCII. A Resource
 //     pattern with fewer than six colon-separated segments is matched as a
 //     whole-string glob.

@@ -2,6 +2,7 @@ package leastpriv
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -147,6 +148,75 @@ func TestIAMSemanticsCheck(t *testing.T) {
 			fs := Check(inv, CheckOptions{})
 			if got := rulesOf(fs); !slices.Equal(got, tc.want) {
 				t.Fatalf("findings %v, want %v\n%s", got, tc.want, findingsText(fs))
+			}
+		})
+	}
+}
+
+func TestPermissionsBoundary(t *testing.T) {
+	t.Parallel()
+	all := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}]}`
+	for _, tc := range []struct {
+		name     string
+		boundary string // ARN
+		policy   *ManagedPolicy
+		doc      Document
+		want     []string // PI001/PI008 findings
+		contains string
+		excludes string
+	}{
+		{name: "no boundary", doc: Document{JSON: all}, want: []string{"PI001 aws_iam_role_policy.p"}},
+		{
+			// Effective permissions: dynamodb:* ∩ AmazonDynamoDBReadOnlyAccess.
+			name: "AWS managed read-only boundary", boundary: "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess", doc: Document{JSON: all},
+			want: []string{"PI001 aws_iam_role_policy.p"}, contains: "dynamodb:GetItem", excludes: "dynamodb:PutItem",
+		},
+		{name: "AWS managed S3 boundary", boundary: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", doc: Document{JSON: all}},
+		{
+			name: "customer boundary by ARN", boundary: "arn:aws:iam::111122223333:policy/b",
+			policy: &ManagedPolicy{Address: "aws_iam_policy.b", ARN: Known("arn:aws:iam::111122223333:policy/b"), Document: policyDoc(allow("dynamodb:Query", "arn:aws:dynamodb:*:*:table/other"))},
+			doc:    Document{JSON: all},
+			// dynamodb:Query on table/other is in both.
+			want: []string{"PI001 aws_iam_role_policy.p"}, contains: "dynamodb:Query", excludes: "dynamodb:GetItem",
+		},
+		{
+			name: "customer boundary on another table", boundary: "arn:aws:iam::111122223333:policy/b",
+			policy: &ManagedPolicy{Address: "aws_iam_policy.b", ARN: Known("arn:aws:iam::111122223333:policy/b"), Document: policyDoc(allow("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:111122223333:table/other"))},
+			doc:    policyDoc(allow("dynamodb:GetItem", cartsARN)),
+		},
+		{
+			name: "boundary with unknown document", boundary: "arn:aws:iam::111122223333:policy/b",
+			policy: &ManagedPolicy{Address: "aws_iam_policy.b", ARN: Known("arn:aws:iam::111122223333:policy/b"), Document: Document{Unknown: true}},
+			doc:    Document{JSON: all}, want: []string{"PI001 aws_iam_role_policy.p"},
+		},
+		{name: "boundary outside the inventory", boundary: "arn:aws:iam::111122223333:policy/b", doc: Document{JSON: all}, want: []string{"PI001 aws_iam_role_policy.p"}},
+		{name: "unknown document under an S3 boundary", boundary: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", doc: Document{Unknown: true}},
+		{name: "unknown document under a DynamoDB boundary", boundary: "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess", doc: Document{Unknown: true}, want: []string{"PI008 aws_iam_role_policy.p"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			role := nodeRole()
+			role.PermissionsBoundary = Known(tc.boundary)
+			inv := &Inventory{Roles: []*Role{role}, InlinePolicies: []*InlinePolicy{inline("aws_iam_role_policy.p", byAddr(role.Address), tc.doc)}}
+			if tc.policy != nil {
+				inv.ManagedPolicies = []*ManagedPolicy{tc.policy}
+			}
+			var got []Finding
+			for _, f := range Check(inv, CheckOptions{}) {
+				if f.Rule == RuleNodeRoleDataGrant || f.Rule == RuleUnknownAtPlan {
+					got = append(got, f)
+				}
+			}
+			if r := rulesOf(got); !slices.Equal(r, tc.want) {
+				t.Fatalf("findings %v, want %v\n%s", r, tc.want, findingsText(got))
+			}
+			for _, f := range got {
+				if tc.contains != "" && !strings.Contains(f.Message, tc.contains) {
+					t.Errorf("message %q does not contain %q", f.Message, tc.contains)
+				}
+				if tc.excludes != "" && strings.Contains(f.Message, tc.excludes) {
+					t.Errorf("message %q contains %q", f.Message, tc.excludes)
+				}
 			}
 		})
 	}

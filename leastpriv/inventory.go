@@ -68,6 +68,15 @@ type Role struct {
 	Name        Value    `json:"name"`
 	ARN         Value    `json:"arn"`
 	TrustPolicy Document `json:"trust_policy"`
+	// PermissionsBoundary is the ARN of the role's permissions boundary
+	// (empty when it has none); PermissionsBoundaryAddress the
+	// aws_iam_policy resource address when the ARN was resolved through
+	// the configuration. The role may only do what both its identity
+	// policies and the boundary allow. A boundary whose document cannot
+	// be read (unknown ARN or document, a policy outside the plan) limits
+	// nothing as far as the rules can tell.
+	PermissionsBoundary        Value  `json:"permissions_boundary,omitzero"`
+	PermissionsBoundaryAddress string `json:"permissions_boundary_address,omitempty"`
 }
 
 // ManagedPolicy is a customer managed policy defined in the plan

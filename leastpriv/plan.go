@@ -146,7 +146,7 @@ func (r *planResource) deleted() bool {
 // policies, which the plan has as aws_iam_role_policy resources, and grants
 // nothing itself.
 var planRelevantAttributes = map[string][]string{
-	"aws_iam_role":                              {"arn", "assume_role_policy", "id", "inline_policy", "managed_policy_arns", "name"},
+	"aws_iam_role":                              {"arn", "assume_role_policy", "id", "inline_policy", "managed_policy_arns", "name", "permissions_boundary"},
 	"aws_iam_role_policy":                       {"name", "policy", "role"},
 	"aws_iam_role_policy_attachment":            {"policy_arn", "role"},
 	"aws_iam_policy":                            {"arn", "id", "name", "policy"},

@@ -64,7 +64,7 @@ func (b *planInventoryBuilder) add(res *planResource) {
 	switch res.Type {
 	case "aws_iam_role":
 		self := b.selfRoleRef(res)
-		b.inv.Roles = append(b.inv.Roles, &Role{Address: a, Name: self.Name, ARN: self.ARN, TrustPolicy: b.document(res, []any{"assume_role_policy"})})
+		b.inv.Roles = append(b.inv.Roles, b.role(res, self))
 		for i := range planListLen(res, "inline_policy") {
 			doc := b.document(res, []any{"inline_policy", i, "policy"})
 			if doc.JSON == "" && !doc.Unknown {
@@ -167,8 +167,17 @@ func (b *planInventoryBuilder) add(res *planResource) {
 // deferred to apply leaves the trust policy unknown, and the rules fail
 // closed on grants that reach it.
 func (b *planInventoryBuilder) addDataRole(res *planResource) {
-	self := b.selfRoleRef(res)
-	b.inv.Roles = append(b.inv.Roles, &Role{Address: res.Address, Name: self.Name, ARN: self.ARN, TrustPolicy: b.document(res, []any{"assume_role_policy"})})
+	b.inv.Roles = append(b.inv.Roles, b.role(res, b.selfRoleRef(res)))
+}
+
+// role reads an aws_iam_role resource or data source: its trust policy and
+// permissions boundary.
+func (b *planInventoryBuilder) role(res *planResource, self RoleRef) *Role {
+	boundary := b.policyARN(res, []any{"permissions_boundary"})
+	return &Role{
+		Address: res.Address, Name: self.Name, ARN: self.ARN, TrustPolicy: b.document(res, []any{"assume_role_policy"}),
+		PermissionsBoundary: boundary.val, PermissionsBoundaryAddress: boundary.addr,
+	}
 }
 
 // addLeastPrivilege adds this provider's resource: a role it creates (or
@@ -807,6 +816,11 @@ func (b *planInventoryBuilder) linkRoles() {
 		}
 		if role != nil {
 			*ref = RoleRef{Address: role.Address, Name: role.Name, ARN: role.ARN}
+		}
+	}
+	for _, role := range b.inv.Roles {
+		if role.PermissionsBoundaryAddress == "" && !role.PermissionsBoundary.Unknown {
+			role.PermissionsBoundaryAddress = policyByARN[role.PermissionsBoundary.Value]
 		}
 	}
 	for _, p := range b.inv.InlinePolicies {

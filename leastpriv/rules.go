@@ -71,7 +71,7 @@ var rules = []Rule{
 		Description: "A policy grants DynamoDB data actions (item, stream, bulk-data or permissions class) to an EKS node role.",
 		Remediation: "Grant the access to a dedicated Pod Identity role (for example with podidentity_least_privilege) and remove it from the node role.",
 		HelpText: "Pods can use the node role's credentials through the instance metadata service, so a DynamoDB grant on a node role reaches every pod on those nodes. " +
-			"The rule evaluates inline policies, customer managed policies and AWS managed policies (from their documents) through every wildcard, NotAction and NotResource. " +
+			"The rule evaluates inline policies, customer managed policies and AWS managed policies (from their documents) through every wildcard, NotAction and NotResource, within the role's permissions boundary when its document is known. " +
 			"A role is a node role when its trust policy admits ec2.amazonaws.com, or a node group, EKS Auto Mode cluster, instance profile, EC2/hybrid access entry or Fargate profile uses it.",
 	},
 	{
@@ -141,6 +141,11 @@ type roleInfo struct {
 	trustExpr  string // non-empty when the trust policy is unknown or invalid
 	evidence   []NodeRoleEvidence
 	podIDAssoc []string // addresses of Pod Identity associations using the role
+	// boundary is the analysed document of the role's permissions
+	// boundary; nil when the role has none or it cannot be read (then it
+	// limits nothing as far as the rules can tell).
+	boundary     *docInfo
+	boundaryName string // for messages: "permissions boundary POLICY"
 }
 
 func (r *roleInfo) isNodeRole() bool { return len(r.evidence) > 0 }
@@ -201,6 +206,8 @@ type checker struct {
 	parsed   map[string]parsedManaged
 	reaches  []*reach
 	findings []Finding
+	mpByAddr map[string]*ManagedPolicy
+	mpByARN  map[string]*ManagedPolicy
 
 	pendingUnknownFacts []unknownFact
 }
@@ -236,6 +243,7 @@ func checkInventory(inv *Inventory, opts CheckOptions, pre map[string]*docInfo) 
 	c.indexRoles()
 	c.collectNodeFacts()
 	c.collectReaches()
+	c.resolveBoundaries()
 	c.checkReaches()
 	c.checkRoles()
 	c.checkIMDS()
@@ -519,6 +527,7 @@ func (c *checker) collectReaches() {
 	}
 	mpByAddr := map[string]*ManagedPolicy{}
 	mpByARN := map[string]*ManagedPolicy{}
+	c.mpByAddr, c.mpByARN = mpByAddr, mpByARN
 	for _, mp := range c.inv.ManagedPolicies {
 		if mp == nil {
 			continue
@@ -566,6 +575,61 @@ func (c *checker) collectReaches() {
 		}
 		c.reaches = append(c.reaches, r)
 	}
+}
+
+// resolveBoundaries reads the permissions boundary of every role that has
+// one: a customer managed policy of the inventory or an AWS managed policy
+// from the embedded catalogue. A boundary whose ARN or document is unknown,
+// that is not in the plan or that does not parse stays unread: the rules
+// then treat the role's identity policies as effective (fail closed).
+func (c *checker) resolveBoundaries() {
+	for _, ri := range c.roles {
+		r := ri.role
+		if r == nil || (r.PermissionsBoundary.IsNull() && r.PermissionsBoundaryAddress == "") {
+			continue
+		}
+		mp := c.mpByAddr[r.PermissionsBoundaryAddress]
+		if mp == nil && !r.PermissionsBoundary.Unknown {
+			mp = c.mpByARN[r.PermissionsBoundary.Value]
+		}
+		switch {
+		case mp != nil:
+			if d, _ := c.doc(mp.Document); d != nil && d.err == nil {
+				ri.boundary, ri.boundaryName = d, "permissions boundary "+mp.Address
+			}
+		case !r.PermissionsBoundary.Unknown && IsAWSManagedPolicyARN(r.PermissionsBoundary.Value):
+			arn := r.PermissionsBoundary.Value
+			if p, found, err := AWSManagedPolicy(arn); found && err == nil {
+				ri.boundary, ri.boundaryName = managedGrants(arn, p), "permissions boundary "+arn[strings.LastIndexByte(arn, '/')+1:]
+			}
+		}
+	}
+}
+
+// withinBoundary keeps the grants that the permissions boundary's grants
+// bg may also allow: the same action on a resource both patterns can
+// match. IAM allows a request only when both the identity policies and
+// the boundary allow it. A grant kept through a conditional boundary grant
+// becomes conditional.
+func withinBoundary(gs, bg []Grant) []Grant {
+	var out []Grant
+	for _, g := range gs {
+		kept, cond := false, true
+		for _, b := range bg {
+			if b.Action != g.Action {
+				continue
+			}
+			if b.NotResource || g.NotResource || resourcePatternsIntersect(b.Resource, g.Resource) {
+				kept = true
+				cond = cond && b.Conditional
+			}
+		}
+		if kept {
+			g.Conditional = g.Conditional || cond
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // managedGrants caches the grant analysis of AWS managed policies across
@@ -777,9 +841,17 @@ func (c *checker) checkNodeRoleReach(r *reach, denies map[*roleInfo]*Policy) {
 		data = dataGrants(r.doc.grants)
 		if r.role != nil {
 			data = withoutDenied(data, denies[r.role])
+			if r.role.boundary != nil {
+				data = withinBoundary(data, r.role.boundary.grants)
+			}
 		}
 	}
 	docUnknown := r.doc == nil || r.doc.err != nil
+	if docUnknown && r.role != nil && r.role.boundary != nil && !hasDataGrant(withoutDenied(r.role.boundary.grants, denies[r.role])) {
+		// Whatever the unknown document says, the role's permissions
+		// boundary allows no DynamoDB data action.
+		return
+	}
 	docWhat := r.docExpr
 	if r.doc != nil && r.doc.err != nil {
 		docWhat = "its document could not be parsed: " + r.doc.err.Error()
@@ -796,7 +868,11 @@ func (c *checker) checkNodeRoleReach(r *reach, denies map[*roleInfo]*Policy) {
 			c.add(RuleUnknownAtPlan, r.address, r.role.key, fmt.Sprintf("%s reaches node role `%s`, and %s. It could grant DynamoDB data access to every pod on the nodes.", r.source, r.role.key, docWhat), r.role.evidenceStrings(), "")
 		} else if len(data) > 0 {
 			_, detail := NodeRoleMessage(r.role.key, r.role.evidence)
-			msg := fmt.Sprintf("%s grants DynamoDB %s to role `%s`. %s", r.source, summarizeGrants(data), r.role.key, firstSentences(detail, 2))
+			within := ""
+			if r.role.boundary != nil {
+				within = " (its " + r.role.boundaryName + " allows them too)"
+			}
+			msg := fmt.Sprintf("%s grants DynamoDB %s to role `%s`%s. %s", r.source, summarizeGrants(data), r.role.key, within, firstSentences(detail, 2))
 			c.add(RuleNodeRoleDataGrant, r.address, r.role.key, msg, r.role.evidenceStrings(), "")
 		}
 	case r.role.trustExpr != "" && (docUnknown || len(data) > 0):
