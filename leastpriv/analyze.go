@@ -379,7 +379,38 @@ func denyCovers(d *Statement, g Grant) bool {
 			return true
 		}
 	}
-	return false
+	return denyCoversResourceTypes(d.Resource, g)
+}
+
+// denyCoversResourceTypes reports whether Deny Resource patterns cover
+// every resource that grant g's action accepts and g's pattern can reach:
+// an Allow of dynamodb:GetItem on "*" is denied by a Deny on
+// arn:aws:dynamodb:*:*:table/*, because GetItem only ever acts on tables.
+// An action that only accepts Resource "*" is only covered by "*".
+func denyCoversResourceTypes(deny []string, g Grant) bool {
+	loadCatalogue()
+	i, ok := catalogueByLower[strings.ToLower(g.Action)]
+	if !ok || dynamodbActions[i].WildcardResourceOnly || len(actionResourcePatterns[i]) == 0 {
+		return false
+	}
+	for _, tp := range actionResourcePatterns[i] {
+		if !g.NotResource && !resourcePatternsIntersect(g.Resource, tp) {
+			continue
+		}
+		covered := false
+		for _, x := range deny {
+			// A role acts in one partition: compare the template in the
+			// Deny pattern's own partition.
+			if resourcePatternCovers(x, withPartitionOf(tp, x)) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			return false
+		}
+	}
+	return true
 }
 
 // resourceHasWildcard reports whether a Resource pattern is "*", has a glob

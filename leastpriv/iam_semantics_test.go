@@ -221,3 +221,96 @@ func TestPermissionsBoundary(t *testing.T) {
 		})
 	}
 }
+
+func TestDenyCoversResourceTypes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name        string
+		allow, deny string // statements
+		wantActions []string
+	}{
+		{
+			// GetItem only acts on tables: a Deny on every table denies
+			// it wherever the Allow says.
+			name:  "deny on every table covers an allow on star",
+			allow: `{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:Query"],"Resource":"*"}`,
+			deny:  `{"Effect":"Deny","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:*:table/*"}`,
+		},
+		{
+			// ListStreams is evaluated against Resource "*": a Deny on
+			// tables does not match it.
+			name:        "deny on tables leaves ListStreams",
+			allow:       `{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:ListStreams"],"Resource":"*"}`,
+			deny:        `{"Effect":"Deny","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:*:table/*"}`,
+			wantActions: []string{"dynamodb:ListStreams"},
+		},
+		{
+			name:        "deny on one region",
+			allow:       `{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}`,
+			deny:        `{"Effect":"Deny","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:us-east-1:*:table/*"}`,
+			wantActions: []string{"dynamodb:GetItem"},
+		},
+		{
+			name:  "deny on the table covers an allow on its pattern",
+			allow: `{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1:111122223333:table/*"}`,
+			deny:  `{"Effect":"Deny","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:*:111122223333:table/*"}`,
+		},
+		{
+			// Query also acts on indexes, which table/carts does not
+			// cover.
+			name:        "deny on one table leaves the rest",
+			allow:       `{"Effect":"Allow","Action":"dynamodb:Query","Resource":"*"}`,
+			deny:        `{"Effect":"Deny","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:*:table/carts"}`,
+			wantActions: []string{"dynamodb:Query"},
+		},
+		{
+			name:  "deny on tables covers NotResource allow",
+			allow: `{"Effect":"Allow","Action":"dynamodb:GetItem","NotResource":"arn:aws:s3:::*"}`,
+			deny:  `{"Effect":"Deny","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:*:*:table/*"}`,
+		},
+		{
+			name:        "conditional deny removes nothing",
+			allow:       `{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}`,
+			deny:        `{"Effect":"Deny","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:*:table/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}`,
+			wantActions: []string{"dynamodb:GetItem"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			// In one policy and across two policies of a node role.
+			p, err := ParsePolicy(`{"Version":"2012-10-17","Statement":[` + tc.allow + `,` + tc.deny + `]}`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := grantActionNames(AllowedDynamoDB([]*Policy{p})); !slices.Equal(got, tc.wantActions) {
+				t.Errorf("one policy: actions %v, want %v", got, tc.wantActions)
+			}
+			inv := &Inventory{Roles: []*Role{nodeRole()}, InlinePolicies: []*InlinePolicy{
+				inline("aws_iam_role_policy.allow", byAddr("aws_iam_role.node"), policyDoc(tc.allow)),
+				inline("aws_iam_role_policy.deny", byAddr("aws_iam_role.node"), policyDoc(tc.deny)),
+			}}
+			var pi001 []string
+			for _, f := range Check(inv, CheckOptions{}) {
+				if f.Rule == RuleNodeRoleDataGrant {
+					pi001 = append(pi001, f.Address)
+				}
+			}
+			var want []string
+			if hasDataAction(tc.wantActions) {
+				want = []string{"aws_iam_role_policy.allow"}
+			}
+			if !slices.Equal(pi001, want) {
+				t.Errorf("two policies: PI001 at %v, want %v", pi001, want)
+			}
+		})
+	}
+}
+
+func hasDataAction(names []string) bool {
+	for _, n := range names {
+		if a, ok := LookupDynamoDBAction(n); ok && a.Class.IsData() {
+			return true
+		}
+	}
+	return false
+}
