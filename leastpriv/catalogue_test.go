@@ -68,7 +68,9 @@ func TestCatalogue(t *testing.T) {
 	}{
 		"GetItem":     {"dynamodb:getitem", ClassItemRead, false, false},
 		"Query":       {"DynamoDB:Query", ClassItemRead, false, true},
-		"ListStreams": {"dynamodb:ListStreams", ClassStreamRead, true, false},
+		"ListStreams": {"dynamodb:ListStreams", ClassAccountLevel, true, false},
+		"Records":     {"dynamodb:GetRecords", ClassStreamRead, false, false},
+		"Describe":    {"dynamodb:DescribeStream", ClassMetadataRead, false, false},
 		"ListTables":  {"dynamodb:ListTables", ClassAccountLevel, true, false},
 		"Export":      {"dynamodb:ExportTableToPointInTime", ClassBulkData, false, false},
 		"PutPolicy":   {"dynamodb:PutResourcePolicy", ClassPermissions, false, false},

@@ -37,7 +37,7 @@ func ExampleCheck() {
 	}
 	// Output:
 	// error PI001 aws_iam_role_policy_attachment.ddb
-	// AWS managed policy AmazonDynamoDBReadOnlyAccess (attached by aws_iam_role_policy_attachment.ddb) grants DynamoDB item-read and stream-read actions (dynamodb:BatchGetItem, dynamodb:GetItem, dynamodb:PartiQLSelect, dynamodb:Query and 3 more) on `*` to role `eks-node`. Role `eks-node` is the node role of aws_eks_node_group.default (trusted by ec2.amazonaws.com). Every pod on those nodes would get this access.
+	// AWS managed policy AmazonDynamoDBReadOnlyAccess (attached by aws_iam_role_policy_attachment.ddb) grants DynamoDB item-read actions (dynamodb:BatchGetItem, dynamodb:GetItem, dynamodb:PartiQLSelect, dynamodb:Query and 1 more) on `*` to role `eks-node`. Role `eks-node` is the node role of aws_eks_node_group.default (trusted by ec2.amazonaws.com). Every pod on those nodes would get this access.
 	// evidence: trusted by ec2.amazonaws.com; node role of aws_eks_node_group.default
 }
 

@@ -135,10 +135,17 @@ func TestAccessActionsInCatalogue(t *testing.T) {
 			}
 		}
 	}
+	// The actions a stream consumer needs on TABLE/stream/*: the records
+	// (stream-read) and the stream's description (metadata-read).
 	for _, name := range StreamReadActions() {
 		info, ok := LookupDynamoDBAction(name)
-		if !ok || info.Class != ClassStreamRead || info.WildcardResourceOnly {
+		if !ok || (info.Class != ClassStreamRead && info.Class != ClassMetadataRead) || info.WildcardResourceOnly || !info.AcceptsResourceType("stream") {
 			t.Errorf("stream action %s: %+v", name, info)
+		}
+	}
+	for _, a := range DynamoDBActions() {
+		if a.Class == ClassStreamRead && !slices.Contains(StreamReadActions(), a.Name) {
+			t.Errorf("stream-read action %s is not granted by Streams", a.Name)
 		}
 	}
 }

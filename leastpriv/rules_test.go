@@ -541,6 +541,10 @@ func TestAWSManagedPoliciesOnNodeRole(t *testing.T) {
 		"PowerUserAccess (NotAction)":        {"arn:aws:iam::aws:policy/PowerUserAccess", true},
 		"AdministratorAccess":                {"arn:aws-us-gov:iam::aws:policy/AdministratorAccess", true},
 		"service-role path, stream reads":    {"arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole", true},
+		// Describe and list only (DescribeStream, ListStreams, DescribeTable,
+		// ListTables...): no item or stream records.
+		"SecurityAudit":  {"arn:aws:iam::aws:policy/SecurityAudit", false},
+		"ViewOnlyAccess": {"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", false},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
