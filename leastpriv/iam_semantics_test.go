@@ -1,6 +1,7 @@
 package leastpriv
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -313,4 +314,62 @@ func hasDataAction(names []string) bool {
 		}
 	}
 	return false
+}
+
+// TestTemplateMatchLiteral checks the literal fast path of templateIntersect
+// against its search on random literals and templates.
+func TestTemplateMatchLiteral(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "ab/:"
+	pieces := []string{"a", "b", "/", ":", templateOne, templateMore}
+	for range 20000 {
+		var a, tmpl strings.Builder
+		for range rng.IntN(7) {
+			a.WriteByte(alphabet[rng.IntN(len(alphabet))])
+		}
+		for range rng.IntN(6) {
+			tmpl.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		if got, want := templateMatchLiteral(a.String(), tmpl.String()), templateIntersectNoFast(a.String(), tmpl.String()); got != want {
+			t.Fatalf("templateMatchLiteral(%q, %q) = %v, search says %v", a.String(), tmpl.String(), got, want)
+		}
+	}
+}
+
+// templateIntersectNoFast is a reference for a literal a: a plain search
+// over (i, j) with the moves of templateIntersect's search.
+func templateIntersectNoFast(a, t string) bool {
+	// A DP over (i, j) with the same moves as templateIntersect's search.
+	memo := map[[2]int]bool{}
+	var rec func(i, j int) bool
+	rec = func(i, j int) bool {
+		k := [2]int{i, j}
+		if v, ok := memo[k]; ok {
+			return v
+		}
+		memo[k] = false
+		var r bool
+		switch {
+		case i == len(a) && j == len(t):
+			r = true
+		case j < len(t) && t[j] == templateMore[0] && rec(i, j+1):
+			r = true
+		case i == len(a) || j == len(t):
+			r = false
+		default:
+			ca, ct := a[i], t[j]
+			switch {
+			case ct == templateOne[0]:
+				r = ca != '/' && ca != ':' && rec(i+1, j+1)
+			case ct == templateMore[0]:
+				r = ca != '/' && ca != ':' && rec(i+1, j)
+			default:
+				r = ca == ct && rec(i+1, j+1)
+			}
+		}
+		memo[k] = r
+		return r
+	}
+	return rec(0, 0)
 }

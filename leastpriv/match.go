@@ -108,50 +108,99 @@ const (
 // pattern a (`*` any sequence, `?` any byte) and template t, whose bytes
 // are literal except templateOne and templateMore.
 func templateIntersect(a, t string) bool {
-	w := len(t) + 1
-	seen := make([]bool, (len(a)+1)*w)
-	var rec func(i, j int) bool
-	rec = func(i, j int) bool {
-		if seen[i*w+j] {
+	if !hasGlob(a) {
+		// Most Resource patterns name one table: no search needed.
+		return templateMatchLiteral(a, t)
+	}
+	var small [2048]bool // resource segments of up to ~45 bytes
+	s := templateSearch{a: a, t: t, w: len(t) + 1}
+	if n := (len(a) + 1) * s.w; n <= len(small) {
+		s.seen = small[:n]
+	} else {
+		s.seen = make([]bool, n)
+	}
+	return s.rec(0, 0)
+}
+
+// templateSearch is templateIntersect's search over (position in a,
+// position in t), each pair visited once. A method rather than a closure,
+// so that it and its small table stay on the stack.
+type templateSearch struct {
+	a, t string
+	w    int
+	seen []bool
+}
+
+func (s *templateSearch) rec(i, j int) bool {
+	a, t := s.a, s.t
+	if s.seen[i*s.w+j] {
+		return false
+	}
+	s.seen[i*s.w+j] = true
+	if i == len(a) && j == len(t) {
+		return true
+	}
+	// Empty moves: a's `*` matches nothing more, t's templateMore matches
+	// nothing more.
+	if i < len(a) && a[i] == '*' && s.rec(i+1, j) {
+		return true
+	}
+	if j < len(t) && t[j] == templateMore[0] && s.rec(i, j+1) {
+		return true
+	}
+	if i == len(a) || j == len(t) {
+		return false
+	}
+	// One byte matched by both.
+	ca, ct := a[i], t[j]
+	ni, nj := i+1, j+1
+	if ca == '*' {
+		ni = i
+	}
+	if ct == templateMore[0] {
+		nj = j
+	}
+	switch {
+	case ct == templateOne[0] || ct == templateMore[0]:
+		// Any byte but '/' and ':': a glob can supply one, a literal must
+		// not be a separator.
+		if ca != '*' && ca != '?' && (ca == '/' || ca == ':') {
 			return false
 		}
-		seen[i*w+j] = true
-		if i == len(a) && j == len(t) {
-			return true
-		}
-		// Empty moves: a's `*` matches nothing more, t's templateMore
-		// matches nothing more.
-		if i < len(a) && a[i] == '*' && rec(i+1, j) {
-			return true
-		}
-		if j < len(t) && t[j] == templateMore[0] && rec(i, j+1) {
-			return true
-		}
-		if i == len(a) || j == len(t) {
-			return false
-		}
-		// One byte matched by both.
-		ca, ct := a[i], t[j]
-		ni, nj := i+1, j+1
-		if ca == '*' {
-			ni = i
-		}
-		if ct == templateMore[0] {
-			nj = j
-		}
-		switch {
-		case ct == templateOne[0] || ct == templateMore[0]:
-			// Any byte but '/' and ':': a glob can supply one, a literal
-			// must not be a separator.
-			if ca != '*' && ca != '?' && (ca == '/' || ca == ':') {
+	case ca != '*' && ca != '?' && ca != ct:
+		return false
+	}
+	return s.rec(ni, nj)
+}
+
+// templateMatchLiteral is templateIntersect for a literal s (no glob): s
+// matches t byte by byte, templateOne taking one byte and templateMore any
+// number of bytes, neither '/' nor ':'. templateMore never crosses a
+// separator, so trying its lengths costs at most one segment each.
+func templateMatchLiteral(s, t string) bool {
+	for len(t) > 0 {
+		switch t[0] {
+		case templateMore[0]:
+			for i := 0; ; i++ {
+				if templateMatchLiteral(s[i:], t[1:]) {
+					return true
+				}
+				if i == len(s) || s[i] == '/' || s[i] == ':' {
+					return false
+				}
+			}
+		case templateOne[0]:
+			if len(s) == 0 || s[0] == '/' || s[0] == ':' {
 				return false
 			}
-		case ca != '*' && ca != '?' && ca != ct:
-			return false
+		default:
+			if len(s) == 0 || s[0] != t[0] {
+				return false
+			}
 		}
-		return rec(ni, nj)
+		s, t = s[1:], t[1:]
 	}
-	return rec(0, 0)
+	return len(s) == 0
 }
 
 // arnTemplateIntersect reports whether some concrete ARN matches both the
