@@ -359,10 +359,10 @@ func templateIntersectNoFast(a, t string) bool {
 			r = false
 		default:
 			ca, ct := a[i], t[j]
-			switch {
-			case ct == templateOne[0]:
+			switch ct {
+			case templateOne[0]:
 				r = ca != '/' && ca != ':' && rec(i+1, j+1)
-			case ct == templateMore[0]:
+			case templateMore[0]:
 				r = ca != '/' && ca != ':' && rec(i+1, j)
 			default:
 				r = ca == ct && rec(i+1, j+1)
