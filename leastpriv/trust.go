@@ -185,21 +185,69 @@ var ec2Principals = []string{"ec2.amazonaws.com", "ec2.amazonaws.com.cn"}
 // string or inside a list, in any case, in any partition's form. It returns
 // nil when EC2 cannot assume the role.
 //
+// Principal "*" matches every principal, AWS services included, so it
+// admits ec2.amazonaws.com: "trusted by every principal (\"*\")". So does
+// an Allow with a NotPrincipal that does not name the EC2 service.
+// {"AWS": "*"} names every AWS account's IAM principals, not service
+// principals, and is not node trust. An unconditional Deny of
+// sts:AssumeRole to the EC2 service (by name or by "*") takes the EC2
+// trust away; a Deny with a Condition does not.
+//
 // ssm.amazonaws.com (hybrid node activations) and
 // rolesanywhere.amazonaws.com are deliberately not treated as node trust:
 // many roles that are not node roles trust them. Hybrid node roles are
 // recognised through their access entry (NodeRoleOfAccessEntry with type
 // HYBRID_LINUX) instead.
 func EC2TrustReasons(trust *Policy) []string {
+	if trust == nil {
+		return nil
+	}
+	// denied[i]: ec2Principals[i] is denied sts:AssumeRole unconditionally.
+	var denied [2]bool
+	for i := range trust.Statements {
+		st := &trust.Statements[i]
+		if st.Effect == EffectAllow || st.Principal == nil || st.HasCondition() || !st.MatchesAction("sts:AssumeRole") {
+			continue
+		}
+		for j, s := range ec2Principals {
+			if st.Principal.Wildcard || principalNames(st.Principal, s) {
+				denied[j] = true
+			}
+		}
+	}
 	var out []string
 	seen := map[string]bool{}
-	for _, st := range serviceStatements(trust, ec2Principals...) {
-		if !st.MatchesAction("sts:AssumeRole") {
+	for i := range trust.Statements {
+		st := &trust.Statements[i]
+		if st.Effect != EffectAllow || !st.MatchesAction("sts:AssumeRole") {
+			continue
+		}
+		switch {
+		case st.Principal != nil && st.Principal.Wildcard:
+			if !denied[0] || !denied[1] {
+				if r := `trusted by every principal ("*")`; !seen[r] {
+					seen[r] = true
+					out = append(out, r)
+				}
+			}
+			continue
+		case st.Principal == nil && st.NotPrincipal != nil:
+			for j, s := range ec2Principals {
+				if !denied[j] && !st.NotPrincipal.Wildcard && !principalNames(st.NotPrincipal, s) {
+					if r := "trusted by every principal but its NotPrincipal, " + s + " included"; !seen[r] {
+						seen[r] = true
+						out = append(out, r)
+					}
+					break
+				}
+			}
+			continue
+		case st.Principal == nil:
 			continue
 		}
 		for _, v := range st.Principal.Values["Service"] {
-			for _, s := range ec2Principals {
-				if strings.EqualFold(v, s) && !seen[s] {
+			for j, s := range ec2Principals {
+				if strings.EqualFold(v, s) && !seen[s] && !denied[j] {
 					seen[s] = true
 					out = append(out, "trusted by "+s)
 				}
@@ -207,6 +255,16 @@ func EC2TrustReasons(trust *Policy) []string {
 		}
 	}
 	return out
+}
+
+// principalNames reports whether pr names service principal s.
+func principalNames(pr *Principal, s string) bool {
+	for _, v := range pr.Values["Service"] {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // trustHasServiceAccountConditions reports whether every statement that

@@ -116,6 +116,19 @@ func TestEC2TrustReasons(t *testing.T) {
 		"deny":           {`{"Statement":{"Effect":"Deny","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}}`, nil},
 		"tag only":       {`{"Statement":{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:TagSession"}}`, nil},
 		"pods":           {podsTrust, nil},
+		// Round 5: "*" admits every principal, the EC2 service included;
+		// {"AWS": "*"} only IAM principals; an unconditional Deny of EC2
+		// takes the trust away, a conditional one does not.
+		"star":              {`{"Statement":{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}}`, []string{`trusted by every principal ("*")`}},
+		"star list action":  {`{"Statement":{"Effect":"Allow","Principal":"*","Action":["sts:TagSession","sts:Assume*"]}}`, []string{`trusted by every principal ("*")`}},
+		"aws star":          {`{"Statement":{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}}`, nil},
+		"not principal":     {`{"Statement":{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}}`, []string{"trusted by every principal but its NotPrincipal, ec2.amazonaws.com included"}},
+		"not principal ec2": {`{"Statement":{"Effect":"Allow","NotPrincipal":{"Service":["ec2.amazonaws.com","ec2.amazonaws.com.cn"]},"Action":"sts:AssumeRole"}}`, nil},
+		"allow deny ec2":    {`{"Statement":[{"Effect":"Allow","Principal":{"Service":["ec2.amazonaws.com","pods.eks.amazonaws.com"]},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`, nil},
+		"allow deny star":   {`{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":"*","Action":"sts:*"}]}`, nil},
+		"deny conditional":  {`{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringNotEquals":{"aws:SourceAccount":"123456789012"}}}]}`, []string{"trusted by ec2.amazonaws.com"}},
+		"star deny ec2":     {`{"Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":{"Service":["ec2.amazonaws.com","ec2.amazonaws.com.cn"]},"Action":"sts:AssumeRole"}]}`, nil},
+		"deny tag only":     {`{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},{"Effect":"Deny","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:TagSession"}]}`, []string{"trusted by ec2.amazonaws.com"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
