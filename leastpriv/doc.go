@@ -95,8 +95,10 @@
 // kubernetes.io/cluster/. An instance profile alone does not make it EKS
 // nodes, so other autoscaling groups pass. When the launch template, its
 // instance profile or the tags cannot be known at plan time, PI007 fails
-// closed with a message that says what was unknown. Launch configurations
-// are not checked.
+// closed with a message that says what was unknown. An autoscaling group
+// with a launch_configuration (older self-managed node groups) is checked
+// the same way, with the configuration's metadata_options and
+// iam_instance_profile and the group's tags.
 //
 // PI002 to PI004 run once per policy document: per inline policy, per
 // customer managed policy (attached or not) and per AWS managed policy

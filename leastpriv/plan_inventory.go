@@ -565,11 +565,11 @@ func (b *planInventoryBuilder) addAutoscalingGroup(res *planResource) {
 			}
 		}
 	}
+	asgTag, asgUnknown := b.asgClusterTag(res)
 	if len(specs) == 0 {
-		// A launch configuration, or no launch template: not covered.
+		b.addLaunchConfigurationGroup(res, asgTag, asgUnknown)
 		return
 	}
-	asgTag, asgUnknown := b.asgClusterTag(res)
 	seen := map[string]bool{}
 	for _, sp := range specs {
 		out := &NodeGroupIMDS{Address: res.Address, SelfManaged: true, ClusterTag: asgTag}
@@ -613,6 +613,75 @@ func (b *planInventoryBuilder) addAutoscalingGroup(res *planResource) {
 		}
 		b.inv.NodeGroupIMDS = append(b.inv.NodeGroupIMDS, out)
 	}
+}
+
+// addLaunchConfigurationGroup adds an autoscaling group that launches its
+// instances from a launch configuration (launch_configuration, the older
+// self-managed node groups of terraform-aws-modules/eks before v18): the
+// same EKS heuristics as for launch templates, with the configuration's
+// metadata_options and its iam_instance_profile (a name or an ARN). A
+// launch configuration has no tags of its own; only the group's tags count.
+func (b *planInventoryBuilder) addLaunchConfigurationGroup(res *planResource, asgTag, asgUnknown string) {
+	v := b.r.attr(res, []any{"launch_configuration"}, 0)
+	if v.val.IsNull() && v.addr == "" {
+		return // no launch template or configuration: nothing to check
+	}
+	out := &NodeGroupIMDS{Address: res.Address, SelfManaged: true, ClusterTag: asgTag}
+	var why []string
+	if asgUnknown != "" {
+		why = append(why, asgUnknown)
+	}
+	var lc *planResource
+	if v.addr != "" {
+		if t := b.r.byAddr[v.addr]; t != nil && t.Type == "aws_launch_configuration" {
+			lc = t
+		}
+	}
+	if lc == nil && !v.val.Unknown && v.val.Value != "" {
+		lc = b.index().launchConfigurations[v.val.Value]
+	}
+	switch {
+	case lc != nil:
+		b.fillIMDS(out, lc)
+		role, u := b.launchConfigurationRole(lc)
+		out.Role = role
+		if u != "" {
+			why = append(why, u)
+		}
+	case v.val.Unknown:
+		out.LaunchTemplateUnknown = "its launch configuration is unknown until apply"
+	default:
+		out.LaunchTemplateUnknown = "the launch configuration it names is not in the plan"
+	}
+	if out.ClusterTag == "" {
+		out.EKSUnknown = strings.Join(why, "; ")
+	}
+	b.inv.NodeGroupIMDS = append(b.inv.NodeGroupIMDS, out)
+}
+
+// launchConfigurationRole returns the role of a launch configuration's
+// iam_instance_profile (a profile name or ARN) when the profile is in the
+// plan, or why it cannot be told.
+func (b *planInventoryBuilder) launchConfigurationRole(lc *planResource) (RoleRef, string) {
+	v := b.r.attr(lc, []any{"iam_instance_profile"}, 0)
+	if v.addr != "" {
+		if t := b.r.byAddr[v.addr]; t != nil && t.Type == "aws_iam_instance_profile" {
+			return b.roleRef(t, []any{"role"}), ""
+		}
+	}
+	switch {
+	case v.val.Unknown && v.addr == "":
+		return RoleRef{}, "the instance profile of " + lc.Address + " is unknown until apply"
+	case !v.val.Unknown && v.val.Value != "":
+		attr := "name"
+		if strings.HasPrefix(v.val.Value, "arn:") {
+			attr = "arn"
+		}
+		if t := b.findInstanceProfile(attr, v.val.Value); t != nil {
+			return b.roleRef(t, []any{"role"}), ""
+		}
+	}
+	return RoleRef{}, ""
 }
 
 // asgClusterTag returns the first kubernetes.io/cluster/ key among the tag
@@ -708,15 +777,24 @@ func (b *planInventoryBuilder) instanceProfileRole(lt *planResource) (RoleRef, s
 type planIndex struct {
 	launchTemplates  map[[2]string]*planResource // {"id"|"name", value}
 	instanceProfiles map[[2]string]*planResource // {"arn"|"name", value}
+	// launchConfigurations by name (a launch configuration's id is its
+	// name).
+	launchConfigurations map[string]*planResource
 }
 
 func (b *planInventoryBuilder) index() *planIndex {
 	if b.idx != nil {
 		return b.idx
 	}
-	b.idx = &planIndex{launchTemplates: map[[2]string]*planResource{}, instanceProfiles: map[[2]string]*planResource{}}
+	b.idx = &planIndex{launchTemplates: map[[2]string]*planResource{}, instanceProfiles: map[[2]string]*planResource{}, launchConfigurations: map[string]*planResource{}}
 	for _, res := range b.r.order {
 		if res.Mode == "data" {
+			continue
+		}
+		if res.Type == "aws_launch_configuration" {
+			if s, _ := res.Values["name"].(string); s != "" && b.idx.launchConfigurations[s] == nil {
+				b.idx.launchConfigurations[s] = res
+			}
 			continue
 		}
 		var m map[[2]string]*planResource

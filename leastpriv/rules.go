@@ -108,7 +108,7 @@ var rules = []Rule{
 		ID: RuleIMDSReachable, Name: "Instance metadata reachable from pods", Severity: SeverityWarning,
 		Description: "A node group's launch template (EKS managed node group, or self-managed: an autoscaling group of EKS nodes) leaves the instance metadata service reachable from pods (http_put_response_hop_limit unset or greater than 1, or IMDSv1 left on: http_tokens not \"required\").",
 		Remediation: "Set metadata_options { http_tokens = \"required\", http_put_response_hop_limit = 1 } in the launch template.",
-		HelpText:    "With a hop limit above 1 pods can fetch the node role's credentials from IMDS, so everything granted to the node role is granted to every pod. The hop limit only bounds IMDSv2 token responses: while IMDSv1 is on (http_tokens \"optional\", or not set and left to the AMI's or account's default) pods reach IMDS whatever the hop limit. An autoscaling group (launch_template, or mixed_instances_policy with its overrides' templates) counts as a self-managed node group when its launch template's instance profile holds a role that is the principal of an EC2_LINUX or EC2_WINDOWS access entry or the node role of a managed node group, or when the group (tag blocks) or its launch template (tags, tag_specifications) carries a tag whose key starts with kubernetes.io/cluster/; other autoscaling groups are not checked. When the launch template, its instance profile or the tags cannot be known at plan time, the rule fails closed and says what was unknown.",
+		HelpText:    "With a hop limit above 1 pods can fetch the node role's credentials from IMDS, so everything granted to the node role is granted to every pod. The hop limit only bounds IMDSv2 token responses: while IMDSv1 is on (http_tokens \"optional\", or not set and left to the AMI's or account's default) pods reach IMDS whatever the hop limit. An autoscaling group (launch_template, mixed_instances_policy with its overrides' templates, or launch_configuration) counts as a self-managed node group when its launch template's (or launch configuration's) instance profile holds a role that is the principal of an EC2_LINUX or EC2_WINDOWS access entry or the node role of a managed node group, or when the group (tag blocks) or its launch template (tags, tag_specifications) carries a tag whose key starts with kubernetes.io/cluster/; other autoscaling groups are not checked. When the launch template, its instance profile or the tags cannot be known at plan time, the rule fails closed and says what was unknown.",
 	},
 	{
 		ID: RuleUnknownAtPlan, Name: "Policy or role unknown at plan time", Severity: SeverityError,
@@ -1053,13 +1053,17 @@ func (c *checker) checkIMDS() {
 			role = ri.key
 		}
 		where := ng.Address
+		lt := "launch template"
+		if strings.Contains(ng.LaunchTemplateAddress, "aws_launch_configuration.") || strings.Contains(ng.LaunchTemplateUnknown, "launch configuration") {
+			lt = "launch configuration"
+		}
 		if ng.LaunchTemplateAddress != "" {
-			where += " (launch template " + ng.LaunchTemplateAddress + ")"
+			where += " (" + lt + " " + ng.LaunchTemplateAddress + ")"
 		}
 		var why string
 		switch {
 		case ng.LaunchTemplateUnknown != "":
-			why = "its launch template cannot be told at plan time (" + ng.LaunchTemplateUnknown + "), so its hop limit and http_tokens cannot be checked"
+			why = "its " + lt + " cannot be told at plan time (" + ng.LaunchTemplateUnknown + "), so its hop limit and http_tokens cannot be checked"
 		case ng.HopLimitUnknown:
 			why = "http_put_response_hop_limit is unknown until apply"
 		case ng.HopLimit == nil:
@@ -1077,7 +1081,7 @@ func (c *checker) checkIMDS() {
 		}
 		switch {
 		case ng.LaunchTemplateUnknown != "":
-			why = "its launch template cannot be told at plan time (" + ng.LaunchTemplateUnknown + "), so its hop limit, http_tokens, instance profile and tags cannot be checked"
+			why = "its " + lt + " cannot be told at plan time (" + ng.LaunchTemplateUnknown + "), so its hop limit, http_tokens, instance profile and tags cannot be checked"
 		case !ng.HopLimitUnknown && ng.HopLimit == nil:
 			why = "http_put_response_hop_limit is not set (the AMI's default applies: 2 for EKS-optimised AMIs)"
 		}
@@ -1096,11 +1100,11 @@ func (c *checker) checkIMDS() {
 		case len(evidence) > 0:
 			where = ng.Address + " (EKS nodes: " + strings.Join(evidence, "; ")
 			if ng.LaunchTemplateAddress != "" {
-				where += "; launch template " + ng.LaunchTemplateAddress
+				where += "; " + lt + " " + ng.LaunchTemplateAddress
 			}
 			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on self-managed node group %s) can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil, "")
 		case ng.LaunchTemplateUnknown != "":
-			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group whose pods reach the instance metadata service and take the node role's credentials: its launch template cannot be told at plan time (%s), so neither its metadata options nor whether it runs EKS nodes (its instance profile's role, its tags) can be checked.", ng.Address, ng.LaunchTemplateUnknown), nil, "")
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group whose pods reach the instance metadata service and take the node role's credentials: its %s cannot be told at plan time (%s), so neither its metadata options nor whether it runs EKS nodes (its instance profile's role, its tags) can be checked.", ng.Address, lt, ng.LaunchTemplateUnknown), nil, "")
 		case ng.EKSUnknown != "":
 			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group (it cannot be told at plan time: %s); if it is, pods on it can reach the instance metadata service and take the node role's credentials: %s.", where, ng.EKSUnknown, why), nil, "")
 		}

@@ -236,6 +236,7 @@ var resourceSpecs = []*resourceSpec{
 		},
 		attrs: map[string]schema.Attribute{
 			"arn": compStr(), "desired_capacity": optNum(true), "id": compStr(), "max_size": optNum(false),
+			"launch_configuration": optStr(),
 			"min_size": optNum(false), "name": forceNew(optCompStr()), "name_prefix": forceNew(optStr()),
 			"vpc_zone_identifier": strSet(false, true),
 		},
@@ -256,6 +257,26 @@ var resourceSpecs = []*resourceSpec{
 				"key": reqStr(), "propagate_at_launch": schema.BoolAttribute{Required: true}, "value": reqStr(),
 			}}},
 		},
+	},
+	{
+		// Older self-managed node groups (terraform-aws-modules/eks before
+		// v18 worker_groups): an autoscaling group's launch_configuration.
+		// A launch configuration's id is its name.
+		provider: "aws", typeName: "aws_launch_configuration", arn: func(name string) string {
+			return "arn:aws:autoscaling:" + Region + ":" + AccountID + ":launchConfiguration:" + shortHash(name) + ":launchConfigurationName/" + name
+		},
+		attrs: map[string]schema.Attribute{
+			"arn": compStr(), "associate_public_ip_address": schema.BoolAttribute{Optional: true},
+			"iam_instance_profile": forceNew(optStr()), "id": compStr(), "image_id": forceNew(reqStr()),
+			"instance_type": forceNew(reqStr()), "name": forceNew(optCompStr()), "name_prefix": forceNew(optStr()),
+			"security_groups": strSet(false, false), "user_data": optStr(),
+		},
+		blocks: map[string]schema.Block{
+			"metadata_options": schema.ListNestedBlock{NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
+				"http_endpoint": optCompStr(), "http_put_response_hop_limit": optNum(true), "http_tokens": optCompStr(),
+			}}},
+		},
+		defaults: map[string]any{"http_endpoint": "enabled", "http_put_response_hop_limit": 1, "http_tokens": "optional"},
 	},
 	{
 		provider: "aws", typeName: "aws_iam_openid_connect_provider", nameAttr: "url", arn: func(url string) string {
