@@ -230,8 +230,17 @@ func (r *planResolver) renderPolicyDocument(res *planResource) Document {
 			pr := map[string][]string{}
 			for j := range src.blocks(i, f.attr) {
 				typ, ok := src.get(i, f.attr, j, "type").(string)
-				ids, unknown := planStringList(src.get(i, f.attr, j, "identifiers"))
-				if !ok || unknown != nil {
+				idv := src.get(i, f.attr, j, "identifiers")
+				if u, isU := idv.(planUnknownPart); isU {
+					idv = []any{u}
+				}
+				ids, unknown := planStringList(idv)
+				// Identifiers unknown until apply (an OIDC provider's or a
+				// role's ARN) are placeholders when the type is known and
+				// names no service: AWS and Federated principals are never
+				// the EC2 or Pod Identity service. Unknown Service or "*"
+				// identifiers could be, and leave the document unknown.
+				if !ok || (unknown != nil && (typ == "Service" || typ == "*")) {
 					return unknownDoc(fmt.Sprintf("statement[%d].%s[%d] unknown", i, f.attr, j))
 				}
 				pr[typ] = append(pr[typ], ids...)

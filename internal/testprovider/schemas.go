@@ -237,7 +237,7 @@ var resourceSpecs = []*resourceSpec{
 		attrs: map[string]schema.Attribute{
 			"arn": compStr(), "desired_capacity": optNum(true), "id": compStr(), "max_size": optNum(false),
 			"launch_configuration": optStr(),
-			"min_size": optNum(false), "name": forceNew(optCompStr()), "name_prefix": forceNew(optStr()),
+			"min_size":             optNum(false), "name": forceNew(optCompStr()), "name_prefix": forceNew(optStr()),
 			"vpc_zone_identifier": strSet(false, true),
 		},
 		blocks: map[string]schema.Block{
