@@ -705,6 +705,11 @@ func (r *planResolver) eachRef(sc planScope, ref string, steps []planAddrStep, d
 			continue
 		}
 		coll := r.ref(outer, fr, depth+1)
+		if !coll.val.Unknown && coll.val.Value != "" && coll.raw == nil {
+			// A string is no collection: an operand of a condition
+			// (var.node_role_name == null ? {} : var.policies).
+			continue
+		}
 		el := planEachElement(coll, key)
 		if el.val.Unknown && coll.addr != "" && len(steps) == 2 && !steps[1].HasIndex {
 			// A collection written with references
