@@ -680,6 +680,24 @@ func (r *planResolver) eachRef(sc planScope, ref string, steps []planAddrStep, d
 		if len(fsteps) == 0 {
 			return unknown
 		}
+		if fsteps[0].Name == "module" && len(fsteps) == 2 && !fsteps[1].HasIndex {
+			// A module call as a whole (for_each = module.team): each.value
+			// is one of its instances, each.value.role_name that
+			// instance's output.
+			if len(steps) < 3 || steps[1].HasIndex {
+				return unknown
+			}
+			inst := fr + planFormatIndex(key)
+			for _, st := range steps[2:] {
+				inst += "." + st.Name + planFormatIndex(st.Index)
+			}
+			v := r.ref(outer, inst, depth+1)
+			if v.addr == "" && v.val.Unknown {
+				return unknown
+			}
+			found = append(found, v)
+			continue
+		}
 		if !planNonResourceRoots[fsteps[0].Name] {
 			// A resource (or data source) as a whole: each.value is one of
 			// its instances.

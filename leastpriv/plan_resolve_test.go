@@ -68,6 +68,16 @@ func TestPlanResolveEdges(t *testing.T) {
 			`inline aws_iam_role_policy.orders_via_conditional -> unknown:module.eks.node_groups["default"].iam_role_name doc`,
 			`inline aws_iam_role_policy.system_logs -> module.eks.module.eks_managed_node_group["system"].aws_iam_role.this[0] doc`,
 		},
+		// for_each = module.team: each.value.role_name is the output of
+		// the module instance with the same key.
+		"for_each_over_module": {
+			`fact node_group module.pool["batch"].aws_eks_node_group.this -> module.pool["batch"].aws_iam_role.node`,
+			`inline aws_iam_role_policy.extra["carts"] -> module.team["carts"].aws_iam_role.this doc`,
+			`inline aws_iam_role_policy.extra["orders"] -> module.team["orders"].aws_iam_role.this doc`,
+			`inline aws_iam_role_policy.pool_orders["batch"] -> module.pool["batch"].aws_iam_role.node doc`,
+			`pia module.team["carts"].aws_eks_pod_identity_association.this -> module.team["carts"].aws_iam_role.this carts/carts`,
+			`pia module.team["orders"].aws_eks_pod_identity_association.this -> module.team["orders"].aws_iam_role.this orders/orders`,
+		},
 		"node_role_two_module_layers": {
 			"fact node_group module.platform.module.nodes.aws_eks_node_group.this -> module.platform.module.nodes.aws_iam_role.this",
 			"inline module.grants.module.carts.aws_iam_role_policy.this -> module.platform.aws_iam_role.carts doc",
