@@ -64,6 +64,11 @@ export TF_CLI_CONFIG_FILE="$work/tofurc"
 export TF_IN_AUTOMATION=1 TF_INPUT=0
 unset TF_PLUGIN_CACHE_DIR
 
+# Modules shared by several scenarios (leastpriv/testdata/modules, sourced
+# as ../../modules/... from a scenario) sit at the same place relative to
+# the scenarios' copies.
+cp -r "$root/leastpriv/testdata/modules" "$work/modules"
+
 if [ $# -gt 0 ]; then
 	scenarios=("$@")
 else
@@ -79,10 +84,10 @@ for s in "${scenarios[@]}"; do
 	rm -f "$dir"/plan*.json "$dir/expect.json"
 	(
 		cd "$dir"
-		if [ -d modules ]; then "$TOFU" get -no-color >init.log 2>&1 || { cat init.log >&2; exit 1; }; fi
+		if grep -qs "^module " *.tf; then "$TOFU" get -no-color >init.log 2>&1 || { cat init.log >&2; exit 1; }; fi
 		if [ -d apply ]; then
 			mkdir own && mv ./*.tf own/ && cp apply/*.tf .
-			if [ -d modules ]; then "$TOFU" get -no-color >init.log 2>&1 || { cat init.log >&2; exit 1; }; fi
+			if grep -qs "^module " *.tf; then "$TOFU" get -no-color >init.log 2>&1 || { cat init.log >&2; exit 1; }; fi
 			"$TOFU" apply -auto-approve -input=false -no-color >apply.log 2>&1 || { cat apply.log >&2; exit 1; }
 			rm ./*.tf && mv own/*.tf . && rmdir own
 		elif [ -f apply.tfvars.json ]; then

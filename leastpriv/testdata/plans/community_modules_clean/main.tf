@@ -1,5 +1,5 @@
 # A cluster built the way most are, with the community modules (trimmed
-# offline copies under modules/, in their own expression styles):
+# offline copies in testdata/modules/community, in their own expression styles):
 # terraform-aws-modules/eks v20 with managed and self-managed node groups
 # and a Fargate profile, its karpenter module, aws-ia's
 # terraform-aws-eks-pod-identity for carts, an IRSA role for orders from
@@ -23,7 +23,7 @@ locals {
 }
 
 module "eks" {
-  source       = "./modules/eks"
+  source       = "../../modules/community/eks"
   cluster_name = local.cluster_name
 
   eks_managed_node_group_defaults = {
@@ -47,7 +47,7 @@ module "eks" {
 }
 
 module "karpenter" {
-  source = "./modules/karpenter"
+  source = "../../modules/community/karpenter"
 
   cluster_name                    = module.eks.cluster_name
   create_pod_identity_association = true
@@ -65,7 +65,7 @@ resource "aws_dynamodb_table" "carts" {
 
 # aws-ia/terraform-aws-eks-pod-identity: the good path.
 module "carts_pod_identity" {
-  source = "./modules/eks-pod-identity"
+  source = "../../modules/community/eks-pod-identity"
   name   = "carts"
 
   trust_policy_conditions = [
@@ -100,7 +100,7 @@ module "carts_pod_identity" {
 # terraform-aws-modules/iam IRSA role for orders: not a node role, not Pod
 # Identity.
 module "orders_irsa" {
-  source    = "./modules/iam-role-for-service-accounts-eks"
+  source    = "../../modules/community/iam-role-for-service-accounts-eks"
   role_name = "eks-workshop-orders"
 
   oidc_providers = {
@@ -142,7 +142,7 @@ resource "aws_iam_policy" "carts_dynamo" {
 }
 
 module "iam_assumable_role_carts" {
-  source                  = "./modules/iam-assumable-role"
+  source                  = "../../modules/community/iam-assumable-role"
   create_role             = true
   role_requires_mfa       = false
   role_name               = "eks-workshop-carts-dynamo"

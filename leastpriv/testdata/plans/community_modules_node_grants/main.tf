@@ -1,6 +1,6 @@
 # The EKS workshop's node-role "quick fix" (give carts DynamoDB through the
 # nodes' role) in the style of each community module (trimmed offline copies
-# under modules/): terraform-aws-modules/eks v20 managed and self-managed
+# in testdata/modules/community): terraform-aws-modules/eks v20 managed and self-managed
 # node groups and Fargate profile, its karpenter module, and
 # terraform-aws-modules/iam's iam-assumable-role used as a node role. Every
 # one reaches a node role; the ones that only flow through locals fail
@@ -31,7 +31,7 @@ resource "aws_iam_policy" "carts_dynamo" {
 }
 
 module "eks" {
-  source       = "./modules/eks"
+  source       = "../../modules/community/eks"
   cluster_name = local.cluster_name
 
   eks_managed_node_groups = {
@@ -65,7 +65,7 @@ resource "aws_iam_role_policy_attachment" "workers_dynamodb" {
 
 # 3. Karpenter's node role, through node_iam_role_additional_policies.
 module "karpenter" {
-  source       = "./modules/karpenter"
+  source       = "../../modules/community/karpenter"
   cluster_name = module.eks.cluster_name
 
   node_iam_role_additional_policies = {
@@ -76,7 +76,7 @@ module "karpenter" {
 # 5. A node role made with iam-assumable-role (trusted by EC2, with an
 # instance profile), DynamoDB by custom_role_policy_arns (count, element()).
 module "legacy_node_role" {
-  source                  = "./modules/iam-assumable-role"
+  source                  = "../../modules/community/iam-assumable-role"
   create_role             = true
   role_requires_mfa       = false
   role_name               = "eks-workshop-legacy-nodes"

@@ -1,5 +1,0 @@
-terraform {
-  required_providers {
-    aws = { source = "hashicorp/aws" }
-  }
-}
