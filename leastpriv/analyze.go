@@ -163,7 +163,7 @@ func parseResourcePattern(r string) resourcePattern {
 		return rp
 	}
 	a, err := ParseARN(r)
-	for k := range resourceTypeARNs {
+	for k := range resourceTypeTemplates {
 		if err != nil {
 			if globsIntersect(r, resourceTypePatterns[k], false) {
 				rp.types |= 1 << k

@@ -72,12 +72,11 @@ var (
 	// actionResourcePatterns[i] holds glob patterns of all ARNs action i
 	// accepts, one per resource type.
 	actionResourcePatterns [][]string
-	// resourceTypePatterns and resourceTypeARNs are the ARN patterns of
-	// the distinct resource types; actionResourceMask[i] has bit k set when
-	// action i accepts resource type k. A Resource pattern is compared with
-	// each resource type once (resourcePattern.types), not once per action.
+	// resourceTypePatterns are the glob patterns of the distinct resource
+	// types; actionResourceMask[i] has bit k set when action i accepts
+	// resource type k. A Resource pattern is compared with each resource
+	// type once (resourcePattern.types), not once per action.
 	resourceTypePatterns []string
-	resourceTypeARNs     []ARN
 	actionResourceMask   []uint64
 	// resourceTypeTemplates are the same types with each template
 	// variable written as templateOne+templateMore (one or more bytes
@@ -100,10 +99,6 @@ func loadCatalogue() {
 				if tmpl, ok := dynamodbResourceTypes[t]; ok {
 					pat := templateVar.ReplaceAllString(tmpl, "*")
 					actionResourcePatterns[i] = append(actionResourcePatterns[i], pat)
-					a, err := ParseARN(pat)
-					if err != nil {
-						panic("leastpriv: bad resource type template " + tmpl)
-					}
 					k, ok := typeIndex[pat]
 					if !ok {
 						k = len(resourceTypePatterns)
@@ -112,7 +107,6 @@ func loadCatalogue() {
 						}
 						typeIndex[pat] = k
 						resourceTypePatterns = append(resourceTypePatterns, pat)
-						resourceTypeARNs = append(resourceTypeARNs, a)
 						t, err := ParseARN(templateVar.ReplaceAllString(tmpl, templateOne+templateMore))
 						if err != nil {
 							panic("leastpriv: bad resource type template " + tmpl)
