@@ -551,13 +551,7 @@ func (r *planResolver) moduleOutputPath(sc planScope, call planAddrStep, steps [
 		}
 		return unknown
 	}
-	var b strings.Builder
-	b.WriteString(outer[0])
-	b.WriteString(planFormatIndex(steps[0].Index))
-	for _, st := range steps[1:] {
-		b.WriteString("." + st.Name + planFormatIndex(st.Index))
-	}
-	v := r.ref(planScope{module: child}, b.String(), depth+1)
+	v := r.ref(planScope{module: child}, planRefString(outer[0], steps[0].Index, steps[1:]), depth+1)
 	if v.val.Unknown {
 		v.val = unknown.val
 	}
@@ -576,6 +570,19 @@ func (r *planResolver) moduleInstanceKey(module string, key any) any {
 		}
 	}
 	return nil
+}
+
+// planRefString writes reference base with index idx (none when nil) and
+// then the steps: planRefString("module.team", "a", role_name) is
+// module.team["a"].role_name.
+func planRefString(base string, idx any, steps []planAddrStep) string {
+	var b strings.Builder
+	b.WriteString(base)
+	b.WriteString(planFormatIndex(idx))
+	for _, st := range steps {
+		b.WriteString("." + st.Name + planFormatIndex(st.Index))
+	}
+	return b.String()
 }
 
 // planValueAt follows the rest of a reference (steps[0] is the step that
@@ -687,10 +694,7 @@ func (r *planResolver) eachRef(sc planScope, ref string, steps []planAddrStep, d
 			if len(steps) < 3 || steps[1].HasIndex {
 				return unknown
 			}
-			inst := fr + planFormatIndex(key)
-			for _, st := range steps[2:] {
-				inst += "." + st.Name + planFormatIndex(st.Index)
-			}
+			inst := planRefString(fr, key, steps[2:])
 			v := r.ref(outer, inst, depth+1)
 			if v.addr == "" && v.val.Unknown {
 				return unknown
@@ -708,10 +712,7 @@ func (r *planResolver) eachRef(sc planScope, ref string, steps []planAddrStep, d
 			if len(fsteps) != n || fsteps[n-1].HasIndex {
 				return unknown
 			}
-			inst := fr + planFormatIndex(key)
-			for _, st := range steps[2:] {
-				inst += "." + st.Name + planFormatIndex(st.Index)
-			}
+			inst := planRefString(fr, key, steps[2:])
 			if steps[1].HasIndex {
 				return unknown
 			}
