@@ -456,14 +456,14 @@ func (b *planInventoryBuilder) unknownLaunchTemplate(out *NodeGroupIMDS, unknown
 			continue
 		}
 		disabled = false
-		switch {
-		case ng.HopLimitUnknown:
+		switch ng.gap() {
+		case imdsHopUnknown:
 			unsafe = append(unsafe, lt.Address+" (hop limit unknown until apply)")
-		case ng.HopLimit == nil:
+		case imdsHopUnset:
 			unsafe = append(unsafe, lt.Address+" (hop limit not set)")
-		case *ng.HopLimit > 1:
+		case imdsHopAbove1:
 			unsafe = append(unsafe, fmt.Sprintf("%s (hop limit %d)", lt.Address, *ng.HopLimit))
-		case ng.IMDSv1 != "":
+		case imdsV1:
 			unsafe = append(unsafe, lt.Address+" ("+ng.IMDSv1+")")
 		default:
 			hop = max(hop, *ng.HopLimit)

@@ -1061,16 +1061,16 @@ func (c *checker) checkIMDS() {
 			where += " (" + lt + " " + ng.LaunchTemplateAddress + ")"
 		}
 		var why string
-		switch {
-		case ng.LaunchTemplateUnknown != "":
+		switch ng.gap() {
+		case imdsTemplateUnknown:
 			why = "its " + lt + " cannot be told at plan time (" + ng.LaunchTemplateUnknown + "), so its hop limit and http_tokens cannot be checked"
-		case ng.HopLimitUnknown:
+		case imdsHopUnknown:
 			why = "http_put_response_hop_limit is unknown until apply"
-		case ng.HopLimit == nil:
+		case imdsHopUnset:
 			why = "http_put_response_hop_limit is not set (EKS launch templates default to 2)"
-		case *ng.HopLimit > 1:
+		case imdsHopAbove1:
 			why = fmt.Sprintf("http_put_response_hop_limit is %d", *ng.HopLimit)
-		case ng.IMDSv1 != "":
+		case imdsV1:
 			why = ng.IMDSv1 + ", and IMDSv1 requests are not bound by the hop limit of " + strconv.Itoa(*ng.HopLimit)
 		default:
 			continue
@@ -1109,6 +1109,39 @@ func (c *checker) checkIMDS() {
 			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group (it cannot be told at plan time: %s); if it is, pods on it can reach the instance metadata service and take the node role's credentials: %s.", where, ng.EKSUnknown, why), nil, "")
 		}
 	}
+}
+
+// imdsGap says how a node group's metadata options leave the instance
+// metadata service reachable from pods.
+type imdsGap int
+
+const (
+	imdsClosed          imdsGap = iota // endpoint disabled, or hop limit 1 with IMDSv2 required
+	imdsTemplateUnknown                // the launch template cannot be told at plan time
+	imdsHopUnknown                     // hop limit unknown until apply
+	imdsHopUnset                       // hop limit not set (2 for EKS launch templates)
+	imdsHopAbove1                      // hop limit above 1
+	imdsV1                             // hop limit 1, but IMDSv1 left on
+)
+
+// gap classifies ng for PI007, and for the inventory's choice among the
+// launch templates a node group may use (planInventoryBuilder.unknownLaunchTemplate).
+func (ng *NodeGroupIMDS) gap() imdsGap {
+	switch {
+	case ng.HTTPEndpointDisabled:
+		return imdsClosed
+	case ng.LaunchTemplateUnknown != "":
+		return imdsTemplateUnknown
+	case ng.HopLimitUnknown:
+		return imdsHopUnknown
+	case ng.HopLimit == nil:
+		return imdsHopUnset
+	case *ng.HopLimit > 1:
+		return imdsHopAbove1
+	case ng.IMDSv1 != "":
+		return imdsV1
+	}
+	return imdsClosed
 }
 
 // selfManagedEKSEvidence reports whether a node-role fact shows that
