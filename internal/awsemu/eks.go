@@ -86,11 +86,26 @@ func eksListClusters(c *call) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	c.eksListPage("clusters", names)
+}
+
+// eksListPage answers a List call with the page of names the request asks
+// for, under key.
+func (c *call) eksListPage(key string, names []string) {
 	start, end, next, ok := c.eksPage(len(names))
 	if !ok {
 		return
 	}
-	c.jsonResult(map[string]any{"clusters": nonNil(names[start:end]), "nextToken": next})
+	c.jsonResult(map[string]any{key: nonNil(names[start:end]), "nextToken": next})
+}
+
+// eksListInCluster answers a List call on one of a cluster's collections.
+func (c *call) eksListInCluster(key string, names func(*Cluster) []string) {
+	cl := c.cluster()
+	if cl == nil {
+		return
+	}
+	c.eksListPage(key, names(cl))
 }
 
 func nonNil(s []string) []string {
@@ -136,19 +151,12 @@ func eksDescribeCluster(c *call) {
 }
 
 func eksListNodegroups(c *call) {
-	cl := c.cluster()
-	if cl == nil {
-		return
-	}
-	var names []string
-	for _, n := range cl.NodeGroups {
-		names = append(names, n.Name)
-	}
-	start, end, next, ok := c.eksPage(len(names))
-	if !ok {
-		return
-	}
-	c.jsonResult(map[string]any{"nodegroups": nonNil(names[start:end]), "nextToken": next})
+	c.eksListInCluster("nodegroups", func(cl *Cluster) (names []string) {
+		for _, x := range cl.NodeGroups {
+			names = append(names, x.Name)
+		}
+		return names
+	})
 }
 
 func eksDescribeNodegroup(c *call) {
@@ -185,19 +193,12 @@ func eksDescribeNodegroup(c *call) {
 }
 
 func eksListAccessEntries(c *call) {
-	cl := c.cluster()
-	if cl == nil {
-		return
-	}
-	var names []string
-	for _, a := range cl.AccessEntries {
-		names = append(names, a.PrincipalARN)
-	}
-	start, end, next, ok := c.eksPage(len(names))
-	if !ok {
-		return
-	}
-	c.jsonResult(map[string]any{"accessEntries": nonNil(names[start:end]), "nextToken": next})
+	c.eksListInCluster("accessEntries", func(cl *Cluster) (names []string) {
+		for _, x := range cl.AccessEntries {
+			names = append(names, x.PrincipalARN)
+		}
+		return names
+	})
 }
 
 func eksDescribeAccessEntry(c *call) {
@@ -226,19 +227,12 @@ func eksDescribeAccessEntry(c *call) {
 }
 
 func eksListFargateProfiles(c *call) {
-	cl := c.cluster()
-	if cl == nil {
-		return
-	}
-	var names []string
-	for _, f := range cl.FargateProfiles {
-		names = append(names, f.Name)
-	}
-	start, end, next, ok := c.eksPage(len(names))
-	if !ok {
-		return
-	}
-	c.jsonResult(map[string]any{"fargateProfileNames": nonNil(names[start:end]), "nextToken": next})
+	c.eksListInCluster("fargateProfileNames", func(cl *Cluster) (names []string) {
+		for _, x := range cl.FargateProfiles {
+			names = append(names, x.Name)
+		}
+		return names
+	})
 }
 
 func eksDescribeFargateProfile(c *call) {
@@ -268,19 +262,12 @@ func eksDescribeFargateProfile(c *call) {
 }
 
 func eksListAddons(c *call) {
-	cl := c.cluster()
-	if cl == nil {
-		return
-	}
-	var names []string
-	for _, a := range cl.Addons {
-		names = append(names, a.Name)
-	}
-	start, end, next, ok := c.eksPage(len(names))
-	if !ok {
-		return
-	}
-	c.jsonResult(map[string]any{"addons": nonNil(names[start:end]), "nextToken": next})
+	c.eksListInCluster("addons", func(cl *Cluster) (names []string) {
+		for _, x := range cl.Addons {
+			names = append(names, x.Name)
+		}
+		return names
+	})
 }
 
 func eksDescribeAddon(c *call) {
