@@ -63,7 +63,7 @@ func managedCatalogue() *managedCat {
 func readManagedIndex(b []byte) *managedCat {
 	c := &managedCat{}
 	fail := func(what string) *managedCat {
-		c.err = fmt.Errorf("corrupt catalogue: %s", what)
+		c.err = fmt.Errorf("the embedded catalogue is damaged (%s): rebuild the binary; from source, run go generate ./leastpriv first", what)
 		c.byARN = nil
 		return c
 	}
