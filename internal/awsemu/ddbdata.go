@@ -453,6 +453,9 @@ func ddbUpdateItem(c *call) {
 	changed := func(a, b item) item {
 		d := item{}
 		for n, v := range a {
+			if _, isKey := key[n]; isKey {
+				continue // key attributes are never "updated"
+			}
 			if w, ok := b[n]; !ok || !equalAV(v, w) {
 				d[n] = v
 			}

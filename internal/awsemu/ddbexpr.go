@@ -736,9 +736,18 @@ func (p *exprParser) setOperand() (valueFn, error) {
 		fn := strings.ToLower(t.text)
 		if fn == "if_not_exists" || fn == "list_append" {
 			p.pos += 2
-			a, err := p.setOperand()
-			if err != nil {
-				return nil, err
+			var a valueFn
+			if fn == "if_not_exists" {
+				path, err := p.path()
+				if err != nil {
+					return nil, err
+				}
+				a = func(it item) (*av, error) { return getPath(it, path), nil }
+			} else {
+				var err error
+				if a, err = p.setOperand(); err != nil {
+					return nil, err
+				}
 			}
 			if err := p.expect(","); err != nil {
 				return nil, err
