@@ -5,9 +5,21 @@
 //
 // It prints "awsemu listening on http://127.0.0.1:PORT ..." once it serves.
 // Point SDKs at that URL (BaseEndpoint / --endpoint-url); any access key works.
+//
+//	awsemu pod-env -endpoint URL -cluster C -nodegroup NG -namespace NS -service-account SA -token-dir DIR
+//
+// prints the AWS environment of a pod of service account NS/SA on a node of
+// node group NG, one KEY=VALUE a line, as EKS would give it: the Pod
+// Identity variables (AWS_CONTAINER_CREDENTIALS_FULL_URI pointing at the
+// emulator's agent, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, with the token
+// written under DIR) only when the service account has a Pod Identity
+// association (it asks EKS, as the EKS Pod Identity webhook does), and the
+// node's instance metadata service as a pod reaches it. AWS_REGION and
+// AWS_ENDPOINT_URL stand for the pod's region and network.
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -19,6 +31,9 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "pod-env" {
+		os.Exit(podEnv(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
+	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, sig))

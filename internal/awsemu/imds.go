@@ -31,11 +31,12 @@ import (
 // token response (sent with an IP TTL equal to the launch template's
 // http_put_response_hop_limit) reaches it only when the hop limit is at
 // least 2. Otherwise the response is lost, modelled as a connection closed
-// without an answer (the real one times out); the SDK then falls back to
-// IMDSv1, which answers 401. The hop limit is the node group's launch
-// template's http_put_response_hop_limit (unset: 1, the EC2 default); a node
-// group without a launch template uses EKS's default launch template, hop
-// limit 2. Server.SetHopLimit (POST /_awsemu/hop-limit) changes it, as a
+// without an answer (the real one times out); the SDK retries, falls back to
+// IMDSv1, which answers 401, and gives up after its 5-second operation
+// timeout. The hop limit is the node group's launch template's
+// http_put_response_hop_limit; unset, or no launch template, is 2 (EKS's
+// default launch template and the EKS-optimised AMIs' default, as
+// leastpriv's PI007 reads it). Server.SetHopLimit (POST /_awsemu/hop-limit) changes it, as a
 // new launch template version rolled out to the nodes would.
 
 // IMDSEndpoint is the AWS_EC2_METADATA_SERVICE_ENDPOINT of a node of
@@ -86,11 +87,8 @@ func (c *call) imdsNode() (*Cluster, *Nodegroup, bool) {
 }
 
 func hopLimit(ng *Nodegroup) int {
-	if ng.LaunchTemplate == nil {
+	if ng.LaunchTemplate == nil || ng.LaunchTemplate.HTTPPutResponseHopLimit < 1 {
 		return 2
-	}
-	if ng.LaunchTemplate.HTTPPutResponseHopLimit < 1 {
-		return 1
 	}
 	return ng.LaunchTemplate.HTTPPutResponseHopLimit
 }
