@@ -12,12 +12,16 @@
 #
 # Terraform CLI: a terraform (>= 1.8) or tofu (>= 1.7) on PATH, else the
 # pinned OpenTofu that `make tofu` builds (built here if missing). Set
-# DEMO_TF=/path/to/terraform-or-tofu to choose.
+# DEMO_TF=/path/to/terraform-or-tofu to choose, DEMO_BIN to use binaries
+# other than bin/ (make build). DEMO_BREAK_GENERATOR=1 replaces the carts
+# role's policy, right after the apply, by what a policy generator emitting
+# dynamodb:* would write: step 4 must then fail (internal/cartsstory runs
+# the demo both ways).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 export GOTOOLCHAIN=local CHECKPOINT_DISABLE=1
-bin="$root/bin"
+bin="${DEMO_BIN:-$root/bin}"
 verbose="${DEMO_VERBOSE:-}"
 tmp="$(mktemp -d)"
 emu_pid=""
@@ -193,6 +197,13 @@ tf "$tmp/safe" apply -auto-approve || { cat "$tmp/tf.log" >&2; die "apply failed
 ok "$(grep -m1 'Apply complete' "$tmp/tf.log" || echo applied)"
 role_arn="$(cd "$tmp/safe" && "$tf_bin" output -raw role_arn)"
 role_name="${role_arn##*/}"
+if [ -n "${DEMO_BREAK_GENERATOR:-}" ]; then
+  say "DEMO_BREAK_GENERATOR=1: the role's policy becomes what a generator emitting dynamodb:* would write."
+  printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":["%s","%s/index/*"]}]}' "$table_arn" "$table_arn" >"$tmp/broken.json"
+  names="$("$tmp/bin/aws-iam" list-role-policies "$role_name")"
+  [ -n "$names" ] || die "the carts role has no inline policy"
+  while read -r n; do "$tmp/bin/aws-iam" put-role-policy "$role_name" "$n" "$tmp/broken.json"; done <<<"$names"
+fi
 say "carts is restarted; EKS now injects the Pod Identity agent's variables into its pod."
 expect_ok "carts is now" run_pod carts carts whoami
 expect_ok "carts add alice tea (UpdateItem)" run_pod carts carts add alice tea

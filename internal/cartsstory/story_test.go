@@ -385,3 +385,44 @@ func (w *world) nothingOfOurs(*terraform.State) error {
 	}
 	return nil
 }
+
+// TestDemoScript runs `make demo`'s script as a newcomer would (with the
+// CLI the acceptance tests use), then with a broken policy generator, which
+// must make it fail at step 4.
+func TestDemoScript(t *testing.T) {
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if os.Getenv("TF_ACC") == "" || tf == "" {
+		t.Skip("acceptance test: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH (make test)")
+	}
+	bin := programs(t)
+	run := func(extra ...string) (string, error) {
+		cmd := exec.Command("bash", filepath.Join(repoRoot(t), "scripts", "demo.sh"))
+		cmd.Dir = repoRoot(t)
+		env := []string{"DEMO_TF=" + tf, "DEMO_BIN=" + bin}
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "DEMO_") {
+				env = append(env, kv)
+			}
+		}
+		cmd.Env = append(env, extra...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := run()
+	if err != nil || !strings.Contains(out, "The carts story behaved as told.") {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	for _, step := range []string{"== 1.", "== 2.", "== 3.", "== 4.", "== 5."} {
+		if !strings.Contains(out, step) {
+			t.Fatalf("demo output lacks step %q:\n%s", step, out)
+		}
+	}
+	out, err = run("DEMO_BREAK_GENERATOR=1")
+	if err == nil {
+		t.Fatalf("the demo passed with a broken policy generator:\n%s", out)
+	}
+	i := strings.Index(out, "== 4.")
+	if i < 0 || strings.Contains(out, "== 5.") || !strings.Contains(out[i:], "✗ carts deletes its table") {
+		t.Fatalf("the demo should fail at step 4 (carts deletes its table):\n%s", out)
+	}
+}
