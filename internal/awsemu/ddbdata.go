@@ -108,29 +108,29 @@ func (t *Table) keyItem(it item) item {
 
 // ddbReq is the union of the request members the handlers read.
 type ddbReq struct {
-	TableName                 string                                `json:"TableName"`
-	Key                       map[string]json.RawMessage            `json:"Key"`
-	Item                      map[string]json.RawMessage            `json:"Item"`
-	ConditionExpression       *string                               `json:"ConditionExpression"`
-	KeyConditionExpression    *string                               `json:"KeyConditionExpression"`
-	FilterExpression          *string                               `json:"FilterExpression"`
-	UpdateExpression          *string                               `json:"UpdateExpression"`
-	ProjectionExpression      *string                               `json:"ProjectionExpression"`
-	ExpressionAttributeNames  map[string]string                     `json:"ExpressionAttributeNames"`
-	ExpressionAttributeValues map[string]json.RawMessage            `json:"ExpressionAttributeValues"`
-	ReturnValues              string                                `json:"ReturnValues"`
-	IndexName                 string                                `json:"IndexName"`
-	Limit                     *int                                  `json:"Limit"`
-	ExclusiveStartKey         map[string]json.RawMessage            `json:"ExclusiveStartKey"`
-	ScanIndexForward          *bool                                 `json:"ScanIndexForward"`
-	Select                    string                                `json:"Select"`
-	RequestItems              map[string]json.RawMessage            `json:"RequestItems"`
-	Expected                  json.RawMessage                       `json:"Expected"`
-	KeyConditions             json.RawMessage                       `json:"KeyConditions"`
-	ScanFilter                json.RawMessage                       `json:"ScanFilter"`
-	QueryFilter               json.RawMessage                       `json:"QueryFilter"`
-	AttributesToGet           json.RawMessage                       `json:"AttributesToGet"`
-	AttributeUpdates          json.RawMessage                       `json:"AttributeUpdates"`
+	TableName                 string                     `json:"TableName"`
+	Key                       map[string]json.RawMessage `json:"Key"`
+	Item                      map[string]json.RawMessage `json:"Item"`
+	ConditionExpression       *string                    `json:"ConditionExpression"`
+	KeyConditionExpression    *string                    `json:"KeyConditionExpression"`
+	FilterExpression          *string                    `json:"FilterExpression"`
+	UpdateExpression          *string                    `json:"UpdateExpression"`
+	ProjectionExpression      *string                    `json:"ProjectionExpression"`
+	ExpressionAttributeNames  map[string]string          `json:"ExpressionAttributeNames"`
+	ExpressionAttributeValues map[string]json.RawMessage `json:"ExpressionAttributeValues"`
+	ReturnValues              string                     `json:"ReturnValues"`
+	IndexName                 string                     `json:"IndexName"`
+	Limit                     *int                       `json:"Limit"`
+	ExclusiveStartKey         map[string]json.RawMessage `json:"ExclusiveStartKey"`
+	ScanIndexForward          *bool                      `json:"ScanIndexForward"`
+	Select                    string                     `json:"Select"`
+	RequestItems              map[string]json.RawMessage `json:"RequestItems"`
+	Expected                  json.RawMessage            `json:"Expected"`
+	KeyConditions             json.RawMessage            `json:"KeyConditions"`
+	ScanFilter                json.RawMessage            `json:"ScanFilter"`
+	QueryFilter               json.RawMessage            `json:"QueryFilter"`
+	AttributesToGet           json.RawMessage            `json:"AttributesToGet"`
+	AttributeUpdates          json.RawMessage            `json:"AttributeUpdates"`
 }
 
 // ddbValidation answers a ValidationException.

@@ -126,9 +126,6 @@ func (ep exprPath) String() string {
 	return b.String()
 }
 
-var reservedFuncs = map[string]bool{"attribute_exists": true, "attribute_not_exists": true, "attribute_type": true,
-	"begins_with": true, "contains": true, "size": true, "if_not_exists": true, "list_append": true}
-
 func (p *exprParser) name(t exprTok) (string, error) {
 	if strings.HasPrefix(t.text, "#") {
 		n, ok := p.ctx.names[t.text]

@@ -1,8 +1,5 @@
 package awsemu
 
-import (
-)
-
 var dynamoHandlers = map[string]handlerFunc{
 	"DescribeTable": ddbDescribeTable,
 	"ListTables":    ddbListTables,

@@ -21,7 +21,7 @@ type State struct {
 	Policies         []*Policy          `json:"policies"` // customer managed policies
 	Clusters         []*Cluster         `json:"clusters"`
 	Tables           []*Table           `json:"dynamodb_tables"`
-	Sessions         []Session          `json:"sessions"` // issued temporary credentials, in order
+	Sessions         []Session          `json:"sessions"`        // issued temporary credentials, in order
 	Users            []*User            `json:"users,omitempty"` // seeded IAM users
 }
 
@@ -188,8 +188,8 @@ type state struct {
 	tokens                  map[string]tokenUse // cluster + "\x00" + clientRequestToken
 	sess                    map[string]*Session
 	sessList                []*Session
-	users                   map[string]*User // lower-case name
-	userKeys                map[string]*User // access key id
+	users                   map[string]*User    // lower-case name
+	userKeys                map[string]*User    // access key id
 	imdsSess                map[string]*Session // node (cluster/nodegroup) => its role session
 	imdsTokens              map[string]imdsToken
 	rng                     *rand.Rand

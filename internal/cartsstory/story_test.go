@@ -32,7 +32,9 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(1)
 	}
+	buildDir, buildErr = os.MkdirTemp("", "cartsstory-bin-")
 	code := m.Run()
+	_ = os.RemoveAll(buildDir)
 	cleanup()
 	os.Exit(code)
 }
@@ -66,11 +68,11 @@ var (
 	buildErr  error
 )
 
-// programs builds cmd/carts (and the demo's helpers) once per test binary.
+// programs builds cmd/carts and the binaries the demo script needs, once
+// per test binary, into buildDir (made and removed by TestMain).
 func programs(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "cartsstory-bin-")
 		if buildErr != nil {
 			return
 		}
