@@ -67,7 +67,7 @@ type Session struct {
 	UserID      string            `json:"user_id"`
 	RoleARN     string            `json:"role_arn"`
 	RoleID      string            `json:"role_id"` // the role's unique id: a new role of the same name is not this session's role
-	Source      string            `json:"source"` // "sts:AssumeRole" or "eks-auth:AssumeRoleForPodIdentity"
+	Source      string            `json:"source"`  // "sts:AssumeRole" or "eks-auth:AssumeRoleForPodIdentity"
 	Tags        map[string]string `json:"tags,omitempty"`
 	Expiration  time.Time         `json:"expiration"`
 	token       string
