@@ -139,11 +139,9 @@ expect_err() {
   ok "$what: ${out#*api error }"
 }
 set_hop_limit() {
-  local out
-  out="$(curl -sS -X POST -d "{\"cluster\":\"eks-workshop\",\"nodegroup\":\"default\",\"hop_limit\":$1}" "$url/_awsemu/hop-limit")"
-  [[ "$out" == *'"ok":true'* ]] || die "could not set the hop limit: $out"
+  "$bin/awsemu" hop-limit -endpoint "$url" -cluster eks-workshop -nodegroup default -hops "$1" >/dev/null || die "could not set the hop limit"
 }
-state() { curl -sS "$url/_awsemu/state"; }
+state() { "$bin/awsemu" state -endpoint "$url"; }
 
 step "1. The carts pod starts with no AWS identity"
 say "No Pod Identity association, and the launch template's hop limit (1) keeps pods away from the node's metadata service."

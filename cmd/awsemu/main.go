@@ -16,6 +16,9 @@
 // association (it asks EKS, as the EKS Pod Identity webhook does), and the
 // node's instance metadata service as a pod reaches it. AWS_REGION and
 // AWS_ENDPOINT_URL stand for the pod's region and network.
+//
+//	awsemu state -endpoint URL                                       the emulator's state (JSON)
+//	awsemu hop-limit -endpoint URL -cluster C -nodegroup NG -hops N  set a launch template's hop limit
 package main
 
 import (
@@ -31,8 +34,13 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "pod-env" {
-		os.Exit(podEnv(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "pod-env":
+			os.Exit(podEnv(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
+		case "state", "hop-limit":
+			os.Exit(adminCmd(context.Background(), os.Args[1], os.Args[2:], os.Stdout, os.Stderr))
+		}
 	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
