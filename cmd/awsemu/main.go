@@ -1,10 +1,14 @@
 // Command awsemu serves the AWS API emulator (IAM, STS, EKS, EKS Auth,
-// DynamoDB DescribeTable) on a loopback address until SIGINT/SIGTERM.
+// DynamoDB with its data plane, the EKS Pod Identity agent and the nodes'
+// IMDSv2; see internal/awsemu/README.md) on a loopback address until
+// SIGINT/SIGTERM.
 //
 //	go run ./cmd/awsemu --listen 127.0.0.1:4566 --seed internal/awsemu/testdata/seed-example.json
 //
 // It prints "awsemu listening on http://127.0.0.1:PORT ..." once it serves.
-// Point SDKs at that URL (BaseEndpoint / --endpoint-url); any access key works.
+// Point SDKs at that URL (BaseEndpoint / --endpoint-url, or AWS_ENDPOINT_URL).
+// Unknown long-term keys are the administrator; keys the emulator issued are
+// their role session, and DynamoDB calls are authorised by its policies.
 //
 //	awsemu pod-env -endpoint URL -cluster C -nodegroup NG -namespace NS -service-account SA -token-dir DIR
 //
