@@ -58,10 +58,9 @@ elif command -v terraform >/dev/null && version_ok "$(command -v terraform)" 8; 
 elif command -v tofu >/dev/null && version_ok "$(command -v tofu)" 7; then
   tf_bin="$(command -v tofu)" tf_why="found on PATH"
 else
-  if [ ! -x "$bin/tofu" ]; then
-    echo "No terraform (>= 1.8) or tofu (>= 1.7) on PATH: building the pinned OpenTofu from source first."
-    echo "This happens once and takes about 5-10 minutes (later runs reuse the cached build)."
-  fi
+  # build-tofu.sh reuses bin/tofu or its cache; when it must build, it says
+  # so and how long that takes.
+  echo "No terraform (>= 1.8) or tofu (>= 1.7) on PATH: using the pinned OpenTofu (make tofu)."
   ./scripts/build-tofu.sh
   tf_bin="$bin/tofu" tf_why="the pinned build (make tofu)"
 fi
