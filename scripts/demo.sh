@@ -62,7 +62,7 @@ else
   # so and how long that takes.
   echo "No terraform (>= 1.8) or tofu (>= 1.7) on PATH: using the pinned OpenTofu (make tofu)."
   ./scripts/build-tofu.sh
-  tf_bin="$bin/tofu" tf_why="the pinned build (make tofu)"
+  tf_bin="$root/bin/tofu" tf_why="the pinned build (make tofu)"
 fi
 tf_version="$(TF_CLI_CONFIG_FILE=/dev/null "$tf_bin" version 2>/dev/null)"
 
