@@ -655,8 +655,11 @@ func ddbQuery(c *call) {
 			hashes[it[schema[0].AttributeName].keyString()] = true
 		}
 	}
-	if len(hashes) > 1 || !strings.Contains(*in.KeyConditionExpression, "=") {
-		c.ddbValidation("Query condition missed key schema element: " + schema[0].AttributeName)
+	if msg := keyConditionProblem(*in.KeyConditionExpression, in.ExpressionAttributeNames, schema); msg != "" || len(hashes) > 1 {
+		if msg == "" {
+			msg = "Query condition missed key schema element: " + schema[0].AttributeName
+		}
+		c.ddbValidation(msg)
 		return
 	}
 	if in.ScanIndexForward != nil && !*in.ScanIndexForward {
@@ -824,4 +827,52 @@ func sortedKeysRaw(m map[string]json.RawMessage) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// keyConditionProblem checks a KeyConditionExpression's shape as DynamoDB
+// does: an equality on the partition key, optionally AND one condition on
+// the sort key; only key attributes; no OR or NOT.
+func keyConditionProblem(expr string, names map[string]string, schema []SeedKey) string {
+	toks, err := tokenize(expr)
+	if err != nil {
+		return err.Error()
+	}
+	isKey := map[string]bool{}
+	for _, k := range schema {
+		isKey[k.AttributeName] = true
+	}
+	resolve := func(t exprTok) string {
+		if n, ok := names[t.text]; ok {
+			return n
+		}
+		return t.text
+	}
+	hashEq := false
+	for i, t := range toks {
+		if t.kind != "name" {
+			continue
+		}
+		switch strings.ToUpper(t.text) {
+		case "OR", "NOT":
+			return "Invalid operator used in KeyConditionExpression: " + strings.ToUpper(t.text)
+		case "AND", "BETWEEN", "BEGINS_WITH":
+			continue
+		}
+		n := resolve(t)
+		if !isKey[n] {
+			return "Query key condition not supported"
+		}
+		if n == schema[0].AttributeName {
+			next := i + 1
+			prev := i - 1
+			if (next+1 < len(toks) && toks[next].text == "=" && toks[next+1].kind == "value") ||
+				(prev-1 >= 0 && toks[prev].text == "=" && toks[prev-1].kind == "value") {
+				hashEq = true
+			}
+		}
+	}
+	if !hashEq {
+		return "Query condition missed key schema element: " + schema[0].AttributeName
+	}
+	return ""
 }

@@ -155,10 +155,24 @@ func TestDynamoDBQueryScanPagination(t *testing.T) {
 	if strings.Join(sks, ",") != "20,10,3" || pages != 2 {
 		t.Fatalf("query pages=%d sks=%v (want 20,10,3 in 2 pages)", pages, sks)
 	}
-	// A key condition without the partition key is refused.
-	_, err = c.ddb.Query(ctx(t), &dynamodb.QueryInput{TableName: aws.String("Orders"), KeyConditionExpression: aws.String("sk > :a"),
-		ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{":a": n("0")}})
-	wantCode(t, err, "ValidationException")
+	// Key conditions DynamoDB refuses: no partition key equality (even when
+	// every matching item has one partition key), a non-key attribute, OR.
+	for _, bad := range []string{"sk > :a", "pk > :p", "pk = :p AND #s = :open", "pk = :p OR sk > :a"} {
+		in := &dynamodb.QueryInput{TableName: aws.String("Orders"), KeyConditionExpression: aws.String(bad),
+			ExpressionAttributeValues: map[string]ddbtypes.AttributeValue{}}
+		for _, v := range []string{":a", ":p", ":open"} {
+			if strings.Contains(bad, v) {
+				in.ExpressionAttributeValues[v] = map[string]ddbtypes.AttributeValue{":a": n("0"), ":p": s("bob"), ":open": s("open")}[v]
+			}
+		}
+		if strings.Contains(bad, "#s") {
+			in.ExpressionAttributeNames = map[string]string{"#s": "status"}
+		}
+		_, err = c.ddb.Query(ctx(t), in)
+		if errCode(err) != "ValidationException" {
+			t.Fatalf("key condition %q: want ValidationException, got %v", bad, err)
+		}
+	}
 
 	// Scan pages through everything once.
 	seen := 0
