@@ -15,7 +15,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
 
-if ! curl --help all 2>/dev/null | grep -q -- '--aws-sigv4'; then
+# The help text is captured first: `curl ... | grep -q` under pipefail fails
+# with curl's SIGPIPE (141) when grep stops reading at the first match.
+curl_help="$(curl --help all 2>/dev/null || true)"
+if [[ "$curl_help" != *--aws-sigv4* ]]; then
 	echo "curl does not support --aws-sigv4 (need curl >= 7.75)" >&2
 	exit 2
 fi

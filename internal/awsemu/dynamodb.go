@@ -1,10 +1,5 @@
 package awsemu
 
-import (
-	"encoding/json"
-	"fmt"
-)
-
 var dynamoHandlers = map[string]handlerFunc{
 	"DescribeTable": ddbDescribeTable,
 	"ListTables":    ddbListTables,
@@ -19,30 +14,23 @@ func ddbKeys(ks []SeedKey) []map[string]string {
 }
 
 func ddbDescribeTable(c *call) {
-	var in struct {
-		TableName string `json:"TableName"`
-	}
-	if err := json.Unmarshal(c.body, &in); err != nil {
-		c.fail("SerializationException", 400, "Start of structure or map found where not expected")
+	var in ddbReq
+	p, ok := c.caller()
+	if !ok || !c.decodeReq(&in) {
 		return
 	}
-	c.resource = in.TableName
-	if len(in.TableName) < 1 {
-		c.fail("ValidationException", 400, "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null")
-		return
-	}
-	t := c.st.tables[in.TableName]
+	t := c.ddbTable(p, "dynamodb:DescribeTable", in.TableName, "")
 	if t == nil {
-		// DynamoDB accepts a table ARN too.
-		for _, x := range c.st.tables {
-			if x.ARN == in.TableName {
-				t = x
-			}
-		}
-	}
-	if t == nil {
-		c.fail("ResourceNotFoundException", 400, fmt.Sprintf("Requested resource not found: Table: %s not found", in.TableName))
 		return
+	}
+	c.jsonResult(map[string]any{"Table": c.tableDescription(t)})
+}
+
+// tableDescription is a TableDescription.
+func (c *call) tableDescription(t *Table) map[string]any {
+	size := 0
+	for _, it := range t.items.m {
+		size += it.size()
 	}
 	attrs := []map[string]string{}
 	for _, a := range t.Attributes {
@@ -51,7 +39,7 @@ func ddbDescribeTable(c *call) {
 	table := map[string]any{
 		"TableName": t.Name, "TableArn": t.ARN, "TableId": t.TableID, "TableStatus": "ACTIVE",
 		"KeySchema": ddbKeys(t.KeySchema), "AttributeDefinitions": attrs,
-		"CreationDateTime": epoch(t.CreatedAt), "ItemCount": 0, "TableSizeBytes": 0,
+		"CreationDateTime": epoch(t.CreatedAt), "ItemCount": len(t.items.m), "TableSizeBytes": size,
 		"ProvisionedThroughput":     map[string]any{"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0},
 		"BillingModeSummary":        map[string]any{"BillingMode": "PAY_PER_REQUEST", "LastUpdateToPayPerRequestDateTime": epoch(t.CreatedAt)},
 		"DeletionProtectionEnabled": false,
@@ -86,10 +74,14 @@ func ddbDescribeTable(c *call) {
 		table["LatestStreamArn"] = t.LatestStreamARN
 		table["LatestStreamLabel"] = t.LatestStreamLabel
 	}
-	c.jsonResult(map[string]any{"Table": table})
+	return table
 }
 
 func ddbListTables(c *call) {
+	p, ok := c.caller()
+	if !ok || !c.authorize(p, "dynamodb:ListTables", "*") {
+		return
+	}
 	names := []string{}
 	for n := range c.st.tables {
 		names = append(names, n)

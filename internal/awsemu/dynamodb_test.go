@@ -70,7 +70,7 @@ func TestDynamoDBDescribeTable(t *testing.T) {
 	}
 	t.Run("unsupported operation", func(t *testing.T) {
 		t.Parallel()
-		_, err := c.ddb.GetItem(ctx(t), &dynamodb.GetItemInput{TableName: aws.String("Items"), Key: map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: "1"}}})
+		_, err := c.ddb.CreateBackup(ctx(t), &dynamodb.CreateBackupInput{TableName: aws.String("Items"), BackupName: aws.String("b")})
 		wantCode(t, err, "UnknownOperationException")
 	})
 	t.Run("PutTable helper", func(t *testing.T) {

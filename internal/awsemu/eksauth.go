@@ -39,17 +39,55 @@ func eksAuthAssumeRole(c *call) {
 		c.fail("InvalidParameterException", 400, "token is required")
 		return
 	}
-	parts := strings.Split(*in.Token, ":")
-	if len(parts) != 3 || parts[0] != "awsemu" || parts[1] == "" || parts[2] == "" {
-		c.fail("InvalidTokenException", 400, "Failed to validate the service account token")
+	res, e := c.assumeRoleForPod(name, *in.Token)
+	if e != nil {
+		c.fail(e.code, e.status, e.msg)
 		return
 	}
+	c.jsonResult(map[string]any{
+		"subject":  map[string]string{"namespace": res.ns, "serviceAccount": res.sa},
+		"audience": "pods.eks.amazonaws.com",
+		"podIdentityAssociation": map[string]string{
+			"associationArn": res.assoc.ARN, "associationId": res.assoc.ID,
+		},
+		"assumedRoleUser": map[string]string{
+			"arn":          res.sess.ARN,
+			"assumeRoleId": res.sess.UserID,
+		},
+		"credentials": map[string]any{
+			"sessionToken": res.creds.SessionToken, "secretAccessKey": res.creds.SecretAccessKey,
+			"accessKeyId": res.creds.AccessKeyId, "expiration": epoch(res.sess.Expiration),
+		},
+	})
+}
+
+// podCreds is what EKS Auth hands out for a pod.
+type podCreds struct {
+	ns, sa string
+	assoc  *Association
+	creds  xCredentials
+	sess   *Session
+}
+
+// apiErr is an error answer (code, HTTP status, message).
+type apiErr struct {
+	code   string
+	status int
+	msg    string
+}
+
+// assumeRoleForPod is EKS Auth's AssumeRoleForPodIdentity for a service
+// account token, shared by the EKS Auth API and the Pod Identity agent.
+func (c *call) assumeRoleForPod(clusterName, token string) (*podCreds, *apiErr) {
+	parts := strings.Split(token, ":")
+	if len(parts) != 3 || parts[0] != "awsemu" || parts[1] == "" || parts[2] == "" {
+		return nil, &apiErr{"InvalidTokenException", 400, "Failed to validate the service account token"}
+	}
 	ns, sa := parts[1], parts[2]
-	c.resource = name + "/" + ns + "/" + sa
-	cl := c.st.clusters[name]
+	c.resource = clusterName + "/" + ns + "/" + sa
+	cl := c.st.clusters[clusterName]
 	if cl == nil {
-		c.fail("ResourceNotFoundException", 404, fmt.Sprintf("No cluster found for name: %s.", name))
-		return
+		return nil, &apiErr{"ResourceNotFoundException", 404, fmt.Sprintf("No cluster found for name: %s.", clusterName)}
 	}
 	var a *Association
 	for _, x := range cl.Associations {
@@ -58,8 +96,7 @@ func eksAuthAssumeRole(c *call) {
 		}
 	}
 	if a == nil {
-		c.fail("ResourceNotFoundException", 404, fmt.Sprintf("No Pod Identity Association found for service account %s in namespace %s of cluster %s", sa, ns, name))
-		return
+		return nil, &apiErr{"ResourceNotFoundException", 404, fmt.Sprintf("No Pod Identity Association found for service account %s in namespace %s of cluster %s", sa, ns, clusterName)}
 	}
 	roleArn := a.RoleARN
 	if a.TargetRoleARN != "" {
@@ -67,40 +104,15 @@ func eksAuthAssumeRole(c *call) {
 	}
 	r := c.roleVisible(roleArn)
 	if r == nil || (a.TargetRoleARN != "" && c.roleVisible(a.RoleARN) == nil) {
-		c.fail("AccessDeniedException", 400, "Unable to assume role "+roleArn)
-		return
+		return nil, &apiErr{"AccessDeniedException", 400, "Unable to assume role " + roleArn}
 	}
 	if a.TargetRoleARN == "" && !trustAllowsPods(r.AssumeRolePolicy, !a.DisableSessionTags) {
-		c.fail("AccessDeniedException", 400, "Trust policy of role "+roleArn+" does not allow pods.eks.amazonaws.com")
-		return
+		return nil, &apiErr{"AccessDeniedException", 400, "Trust policy of role " + roleArn + " does not allow pods.eks.amazonaws.com"}
 	}
-	session := "eks-" + truncate(name, 20) + "-" + truncate(sa, 20) + "-" + c.st.randString("0123456789abcdef", 8)
-	cr := c.st.newCredentials(c.now, 6*time.Hour)
-	assumed := fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", c.st.partition, c.st.acct, r.Name, session)
-	var tags map[string]string
-	if !a.DisableSessionTags {
-		tags = map[string]string{"eks-cluster-arn": cl.ARN, "eks-cluster-name": cl.Name,
-			"kubernetes-namespace": ns, "kubernetes-service-account": sa}
-	}
-	c.st.addSession(&Session{AccessKeyID: cr.AccessKeyId, ARN: assumed, UserID: r.RoleID + ":" + session, RoleARN: r.ARN,
-		Source: "eks-auth:AssumeRoleForPodIdentity", Tags: tags, Expiration: c.now.Add(6 * time.Hour).UTC()})
+	cr, sess := c.st.podIdentitySession(cl, r, ns, sa, !a.DisableSessionTags, c.now)
 	t := c.now.UTC().Truncate(time.Second)
 	r.LastUsed, r.LastUsedRegion = &t, c.st.region
-	c.jsonResult(map[string]any{
-		"subject":  map[string]string{"namespace": ns, "serviceAccount": sa},
-		"audience": "pods.eks.amazonaws.com",
-		"podIdentityAssociation": map[string]string{
-			"associationArn": a.ARN, "associationId": a.ID,
-		},
-		"assumedRoleUser": map[string]string{
-			"arn":          assumed,
-			"assumeRoleId": r.RoleID + ":" + session,
-		},
-		"credentials": map[string]any{
-			"sessionToken": cr.SessionToken, "secretAccessKey": cr.SecretAccessKey,
-			"accessKeyId": cr.AccessKeyId, "expiration": epoch(c.now.Add(6 * time.Hour)),
-		},
-	})
+	return &podCreds{ns: ns, sa: sa, assoc: a, creds: cr, sess: sess}, nil
 }
 
 func truncate(s string, n int) string {
@@ -108,4 +120,16 @@ func truncate(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// podIdentitySession issues the credentials EKS Auth returns for a pod of
+// service account ns/sa: a 6-hour session of role r, with EKS's session tags.
+func (st *state) podIdentitySession(cl *Cluster, r *Role, ns, sa string, sessionTags bool, now time.Time) (xCredentials, *Session) {
+	session := "eks-" + truncate(cl.Name, 20) + "-" + truncate(sa, 20) + "-" + st.randString("0123456789abcdef", 8)
+	var tags map[string]string
+	if sessionTags {
+		tags = map[string]string{"eks-cluster-arn": cl.ARN, "eks-cluster-name": cl.Name,
+			"kubernetes-namespace": ns, "kubernetes-service-account": sa}
+	}
+	return st.issueSession(r, session, "eks-auth:AssumeRoleForPodIdentity", tags, now, 6*time.Hour)
 }

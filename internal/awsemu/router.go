@@ -34,6 +34,7 @@ type call struct {
 	hdr     http.Header
 	out     []byte
 	errCode string
+	drop    bool // local endpoints: close the connection without an answer
 }
 
 type handlerFunc func(*call)
@@ -122,8 +123,16 @@ const (
 
 // ServeHTTP serves AWS APIs and the /_awsemu/ admin API.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost && r.URL.Path == "/_awsemu/hop-limit" {
+		s.serveHopLimit(w, r)
+		return
+	}
 	if strings.HasPrefix(r.URL.Path, "/_awsemu/") || r.URL.Path == "/_awsemu" {
 		s.serveAdmin(w, r)
+		return
+	}
+	if lr := s.localRoute(r); lr != nil {
+		s.serveLocal(w, r, lr)
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 16<<20))

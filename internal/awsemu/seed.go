@@ -17,6 +17,27 @@ type Seed struct {
 	DynamoDBTables   []SeedTable           `json:"dynamodb_tables,omitempty"`
 	IAMRoles         []SeedRole            `json:"iam_roles,omitempty"`
 	InstanceProfiles []SeedInstanceProfile `json:"instance_profiles,omitempty"`
+	// IAMUsers hold long-term access keys: a request signed with one is made
+	// as that user and authorised with its policies. Any other long-term key
+	// is user "awsemu" with AdministratorAccess.
+	IAMUsers []SeedUser `json:"iam_users,omitempty"`
+}
+
+// SeedUser is an IAM user with long-term access keys.
+type SeedUser struct {
+	Name                string                     `json:"name"`
+	Path                string                     `json:"path,omitempty"`
+	AccessKeys          []SeedAccessKey            `json:"access_keys,omitempty"`
+	InlinePolicies      map[string]json.RawMessage `json:"inline_policies,omitempty"`
+	AttachedPolicyARNs  []string                   `json:"attached_policy_arns,omitempty"`
+	PermissionsBoundary string                     `json:"permissions_boundary,omitempty"`
+}
+
+// SeedAccessKey is a long-term access key (AKIA...). The secret is not
+// checked (signatures are not verified); it documents what clients use.
+type SeedAccessKey struct {
+	AccessKeyID     string `json:"access_key_id"`
+	SecretAccessKey string `json:"secret_access_key,omitempty"`
 }
 
 // SeedCluster is an EKS cluster.
@@ -78,6 +99,8 @@ type SeedTable struct {
 	StreamEnabled          bool            `json:"stream_enabled,omitempty"`
 	StreamViewType         string          `json:"stream_view_type,omitempty"` // default NEW_AND_OLD_IMAGES when enabled
 	Attributes             []SeedAttribute `json:"attribute_definitions,omitempty"`
+	// Items in DynamoDB JSON ({"id": {"S": "cart-1"}, ...}); each must carry the key.
+	Items []map[string]json.RawMessage `json:"items,omitempty"`
 }
 
 // SeedKey is one key schema element.

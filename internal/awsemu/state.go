@@ -21,7 +21,8 @@ type State struct {
 	Policies         []*Policy          `json:"policies"` // customer managed policies
 	Clusters         []*Cluster         `json:"clusters"`
 	Tables           []*Table           `json:"dynamodb_tables"`
-	Sessions         []Session          `json:"sessions"` // issued temporary credentials, in order
+	Sessions         []Session          `json:"sessions"`        // issued temporary credentials, in order
+	Users            []*User            `json:"users,omitempty"` // seeded IAM users
 }
 
 // Tag is an IAM tag (ordered, as IAM keeps them).
@@ -170,6 +171,9 @@ type Table struct {
 	LatestStreamARN        string          `json:"latest_stream_arn,omitempty"`
 	LatestStreamLabel      string          `json:"latest_stream_label,omitempty"`
 	CreatedAt              time.Time       `json:"created_at"`
+	// Items in DynamoDB JSON, in key order (filled by Dump).
+	Items []item `json:"items,omitempty"`
+	items *itemStore
 }
 
 // state is the mutable emulator state; guarded by Server.mu.
@@ -184,6 +188,10 @@ type state struct {
 	tokens                  map[string]tokenUse // cluster + "\x00" + clientRequestToken
 	sess                    map[string]*Session
 	sessList                []*Session
+	users                   map[string]*User    // lower-case name
+	userKeys                map[string]*User    // access key id
+	imdsSess                map[string]*Session // node (cluster/nodegroup) => its role session
+	imdsTokens              map[string]imdsToken
 	rng                     *rand.Rand
 	seq                     int
 	epoch                   time.Time
@@ -251,6 +259,11 @@ func newState(seed *Seed) (*state, error) {
 	}
 	for _, t := range seed.DynamoDBTables {
 		if err := st.putSeedTable(t); err != nil {
+			return nil, err
+		}
+	}
+	for _, u := range seed.IAMUsers {
+		if err := st.addSeedUser(u); err != nil {
 			return nil, err
 		}
 	}
@@ -533,6 +546,17 @@ func (st *state) putSeedTable(t SeedTable) error {
 		tb.LatestStreamLabel = st.epoch.Format("2006-01-02T15:04:05.000")
 		tb.LatestStreamARN = tb.ARN + "/stream/" + tb.LatestStreamLabel
 	}
+	tb.items = newItemStore()
+	for i, raw := range t.Items {
+		it, err := decodeItem(raw)
+		if err == nil {
+			err = tb.checkKey(it, tb.KeySchema, "item")
+		}
+		if err != nil {
+			return fmt.Errorf("seed: table %q item %d: %w", t.Name, i+1, err)
+		}
+		tb.items.put(tb.keyOf(it), it)
+	}
 	st.tables[t.Name] = tb
 	return nil
 }
@@ -557,12 +581,18 @@ func (st *state) dump() State {
 	}
 	sort.Slice(out.Clusters, func(i, j int) bool { return out.Clusters[i].Name < out.Clusters[j].Name })
 	for _, t := range st.tables {
-		out.Tables = append(out.Tables, t)
+		cp := *t
+		cp.Items = t.items.list()
+		out.Tables = append(out.Tables, &cp)
 	}
 	sort.Slice(out.Tables, func(i, j int) bool { return out.Tables[i].Name < out.Tables[j].Name })
 	for _, x := range st.sessList {
 		out.Sessions = append(out.Sessions, *x)
 	}
+	for _, u := range st.users {
+		out.Users = append(out.Users, u)
+	}
+	sort.Slice(out.Users, func(i, j int) bool { return out.Users[i].Name < out.Users[j].Name })
 	b, err := json.Marshal(out)
 	if err != nil {
 		panic(err)

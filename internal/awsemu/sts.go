@@ -44,20 +44,19 @@ func (c *call) accessKeyID() string {
 	return ""
 }
 
-// stsGetCallerIdentity answers as user "awsemu", or as the assumed role when
-// the request is signed with credentials issued by AssumeRole.
+// stsGetCallerIdentity answers as the request's signer (see principal.go):
+// the assumed role session, the seeded IAM user, or user "awsemu".
 func stsGetCallerIdentity(c *call) {
-	arn := fmt.Sprintf("arn:%s:iam::%s:user/awsemu", c.st.partition, c.st.acct)
-	uid := stableID("AIDA", c.st.acct+"awsemu")
-	if s := c.st.sess[c.accessKeyID()]; s != nil {
-		arn, uid = s.ARN, s.UserID
+	p, ok := c.caller()
+	if !ok {
+		return
 	}
-	c.resource = arn
+	c.resource = p.arn
 	c.xmlResult(struct {
 		UserId  string
 		Account string
 		Arn     string
-	}{uid, c.st.acct, arn})
+	}{p.uid, c.st.acct, p.arn})
 }
 
 // Session is a set of temporary credentials issued by STS AssumeRole or EKS
@@ -67,9 +66,12 @@ type Session struct {
 	ARN         string            `json:"arn"`
 	UserID      string            `json:"user_id"`
 	RoleARN     string            `json:"role_arn"`
-	Source      string            `json:"source"` // "sts:AssumeRole" or "eks-auth:AssumeRoleForPodIdentity"
+	RoleID      string            `json:"role_id"` // the role's unique id: a new role of the same name is not this session's role
+	Source      string            `json:"source"`  // "sts:AssumeRole" or "eks-auth:AssumeRoleForPodIdentity"
 	Tags        map[string]string `json:"tags,omitempty"`
 	Expiration  time.Time         `json:"expiration"`
+	token       string
+	secret      string
 }
 
 func (st *state) addSession(s *Session) {
@@ -92,11 +94,14 @@ func stsAssumeRole(c *call) {
 		validationError(c, session, "roleSessionName", `Member must satisfy regular expression pattern: [\w+=,.@-]*`)
 		return
 	}
-	caller := fmt.Sprintf("arn:%s:iam::%s:user/awsemu", c.st.partition, c.st.acct)
+	p, ok := c.caller()
+	if !ok {
+		return
+	}
+	caller := p.arn
 	principals := []string{caller, c.st.acct, fmt.Sprintf("arn:%s:iam::%s:root", c.st.partition, c.st.acct)}
-	if s := c.st.sess[c.accessKeyID()]; s != nil {
-		caller = s.ARN
-		principals = append(principals[1:], s.ARN, s.RoleARN)
+	if p.sess != nil {
+		principals = append(principals, p.sess.RoleARN)
 	}
 	r := c.st.roleByARN(roleArn)
 	if r == nil || !trustAllowsCaller(r.AssumeRolePolicy, principals, c.form.Get("ExternalId")) {
@@ -116,15 +121,12 @@ func stsAssumeRole(c *call) {
 		}
 		dur = n
 	}
-	creds := c.st.newCredentials(c.now, time.Duration(dur)*time.Second)
-	arn := fmt.Sprintf("arn:%s:sts::%s:assumed-role/%s/%s", c.st.partition, c.st.acct, r.Name, session)
-	id := r.RoleID + ":" + session
 	tags := map[string]string{}
 	for i := 1; c.form.Get(fmt.Sprintf("Tags.member.%d.Key", i)) != ""; i++ {
 		tags[c.form.Get(fmt.Sprintf("Tags.member.%d.Key", i))] = c.form.Get(fmt.Sprintf("Tags.member.%d.Value", i))
 	}
-	c.st.addSession(&Session{AccessKeyID: creds.AccessKeyId, ARN: arn, UserID: id, RoleARN: r.ARN,
-		Source: "sts:AssumeRole", Tags: tags, Expiration: c.now.Add(time.Duration(dur) * time.Second).UTC()})
+	creds, sess := c.st.issueSession(r, session, "sts:AssumeRole", tags, c.now, time.Duration(dur)*time.Second)
+	arn, id := sess.ARN, sess.UserID
 	t := c.now.UTC().Truncate(time.Second)
 	r.LastUsed, r.LastUsedRegion = &t, c.st.region
 	type result struct {
