@@ -17,7 +17,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -57,6 +56,11 @@ type Config struct {
 	MaxRetries             *int
 	DefaultTags            map[string]string
 	UserAgent              string
+	// ConnectTimeout and ResponseTimeout bound each attempt's connect and
+	// wait for response headers; zero means DefaultConnectTimeout and
+	// DefaultResponseTimeout.
+	ConnectTimeout  time.Duration
+	ResponseTimeout time.Duration
 }
 
 // AWSClient holds the configured service clients and what the provider
@@ -74,53 +78,70 @@ type AWSClient struct {
 	DefaultTags map[string]string
 	Endpoints   map[string]string
 
+	// Plan holds what one plan walk knows across resources.
+	Plan PlanRegistry
+
 	cacheMu  sync.Mutex
 	cache    map[string]any
-	inflight map[string]*sync.Mutex
+	inflight map[string]*cachedCall
 }
 
 // Cached returns the value stored under key, computing it with fn once per
-// provider instance. Plan-time lookups (a cluster's node groups, access
-// entries...) go through it so that a plan with many resources on one
-// cluster asks AWS once, even when Terraform plans them concurrently: callers
-// of one key wait for the computation in flight instead of starting their
-// own. Errors are not cached.
-func (c *AWSClient) Cached(key string, fn func() (any, error)) (any, error) {
-	c.cacheMu.Lock()
-	if v, ok := c.cache[key]; ok {
+// provider instance. Plan-time lookups (a cluster's associations, the
+// account's roles...) go through it so that a plan with many resources asks
+// AWS once, even when Terraform plans them concurrently: callers of one key
+// wait for the computation in flight instead of starting their own, and
+// share its error. Errors are not cached. A caller whose ctx ends stops
+// waiting at once (Ctrl-C stops a plan stuck behind a slow lookup).
+func (c *AWSClient) Cached(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
+	for {
+		c.cacheMu.Lock()
+		if v, ok := c.cache[key]; ok {
+			c.cacheMu.Unlock()
+			return v, nil
+		}
+		if call, ok := c.inflight[key]; ok {
+			c.cacheMu.Unlock()
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-call.done:
+			}
+			if call.err == nil {
+				return call.v, nil
+			}
+			if errors.Is(call.err, context.Canceled) || errors.Is(call.err, context.DeadlineExceeded) {
+				continue // the computing caller gave up, not AWS: try again
+			}
+			return nil, call.err
+		}
+		call := &cachedCall{done: make(chan struct{})}
+		if c.inflight == nil {
+			c.inflight = map[string]*cachedCall{}
+		}
+		c.inflight[key] = call
 		c.cacheMu.Unlock()
-		return v, nil
-	}
-	if c.inflight == nil {
-		c.inflight = map[string]*sync.Mutex{}
-	}
-	keyMu, ok := c.inflight[key]
-	if !ok {
-		keyMu = &sync.Mutex{}
-		c.inflight[key] = keyMu
-	}
-	c.cacheMu.Unlock()
 
-	keyMu.Lock()
-	defer keyMu.Unlock()
-	c.cacheMu.Lock()
-	if v, ok := c.cache[key]; ok {
+		call.v, call.err = fn(ctx)
+		c.cacheMu.Lock()
+		delete(c.inflight, key)
+		if call.err == nil {
+			if c.cache == nil {
+				c.cache = map[string]any{}
+			}
+			c.cache[key] = call.v
+		}
 		c.cacheMu.Unlock()
-		return v, nil
+		close(call.done)
+		return call.v, call.err
 	}
-	c.cacheMu.Unlock()
+}
 
-	v, err := fn()
-	if err != nil {
-		return nil, err
-	}
-	c.cacheMu.Lock()
-	defer c.cacheMu.Unlock()
-	if c.cache == nil {
-		c.cache = map[string]any{}
-	}
-	c.cache[key] = v
-	return v, nil
+// cachedCall is a computation in flight.
+type cachedCall struct {
+	done chan struct{}
+	v    any
+	err  error
 }
 
 // Invalidate drops a cached value, for example after the provider itself
@@ -181,12 +202,10 @@ func New(ctx context.Context, c Config) (*AWSClient, error) {
 	if c.MaxRetries != nil {
 		maxRetries = *c.MaxRetries
 	}
-	opts = append(opts, config.WithRetryer(func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = maxRetries + 1
-			o.MaxBackoff = 20 * time.Second
-		})
-	}))
+	netw := c.network()
+	opts = append(opts,
+		config.WithRetryer(func() aws.Retryer { return newRetryer(maxRetries, netw) }),
+		config.WithHTTPClient(newHTTPClient(netw)))
 	if c.UserAgent != "" {
 		opts = append(opts, config.WithAppID(c.UserAgent))
 	}

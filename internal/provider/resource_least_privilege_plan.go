@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,7 +22,15 @@ const (
 	// privateKeyDrift is set by Read with what it found on the association
 	// that no attribute shows (its role, its tags).
 	privateKeyDrift = "drift"
+	// privateKeyCreateToken is the random token of the create that made
+	// the role, also in the role's podidentity:create-token tag.
+	privateKeyCreateToken = "create_token"
 )
+
+func createTokenBytes(token string) []byte {
+	b, _ := json.Marshal(map[string]string{"token": token})
+	return b
+}
 
 // driftFlags is what Read found wrong with the association.
 type driftFlags struct {
@@ -322,24 +329,7 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 		plan.ClusterARN = types.StringValue(aws.ToString(facts.cluster.Arn))
 	}
 
-	// Another association for this namespace/service account. One that
-	// already points at this resource's role (left by an interrupted apply,
-	// or by a role deleted outside Terraform) is adopted at create.
-	if existing, ok := facts.associations[ns+"/"+sa]; ok {
-		ours := prior != nil && aws.ToString(existing.AssociationId) == prior.AssociationID.ValueString() ||
-			isBeingReplaced(c, "association/"+cluster+"/"+ns+"/"+sa, aws.ToString(existing.AssociationId))
-		if !ours && !plan.RoleName.IsUnknown() {
-			a, err := findPodIdentityAssociationByTwoPartKey(ctx, c.EKS, cluster, aws.ToString(existing.AssociationId))
-			if err == nil && roleKey(aws.ToString(a.RoleArn)) == roleKey(fmt.Sprintf("arn:%s:iam::%s:role/%s", c.Partition, c.AccountID, plan.RoleName.ValueString())) {
-				ours = true
-			}
-		}
-		if !ours {
-			id := aws.ToString(existing.AssociationId)
-			e := leastpriv.AssociationExists(id, cluster, ns, sa)
-			diags.AddError(e.Summary, e.DiagnosticDetail())
-		}
-	}
+	assocRoleARN := r.checkAssociationFree(ctx, plan, prior, facts, diags)
 
 	if !facts.agentInstalled {
 		w := leastpriv.PodIdentityAgentMissing(cluster)
@@ -382,15 +372,8 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 	roleName := plan.RoleName.ValueString()
 
 	if !plan.brownfield() {
-		if state == nil && !isBeingReplaced(c, "role/"+roleName, roleName) {
-			role, err := findRoleByName(ctx, c.IAM, roleName)
-			switch {
-			case isNotFound(err):
-			case err != nil:
-				diags.AddError("Checking IAM Role", fmt.Sprintf("reading IAM Role (%s): %s", roleName, err))
-			case roleTag(role, ownerTagKey) != ownerTagValue(cluster, ns, sa):
-				addAttributeError(diags, path.Root("role_name"), leastpriv.RoleExists(roleName, cluster, ns, sa))
-			}
+		if state == nil && c.Plan.Replaced("role/"+roleName) != roleName {
+			checkRoleFree(ctx, c, roleName, cluster, ns, sa, assocRoleARN, diags)
 		}
 		return complete
 	}
@@ -442,7 +425,7 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 		// role would overwrite the first one's grant.
 		_, err := findRolePolicyByTwoPartKey(ctx, c.IAM, roleName, policyName)
 		switch {
-		case err == nil && !isBeingReplaced(c, "association/"+cluster+"/"+ns+"/"+sa, facts.associationID(ns, sa)):
+		case err == nil && (facts.associationID(ns, sa) == "" || c.Plan.Replaced("association/"+cluster+"/"+ns+"/"+sa) != facts.associationID(ns, sa)):
 			addAttributeError(diags, rp, leastpriv.RoleAlreadyHasPolicy(roleName, policyName))
 			return false
 		case err != nil && !isNotFound(err):
@@ -457,6 +440,33 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 		plan.TrustPolicyJSON = types.StringValue(trustDoc)
 	}
 	return complete
+}
+
+// checkAssociationFree reports another association for the namespace and
+// service account. One that points at this resource's role name is not an
+// error here: the role was deleted outside Terraform (the association is
+// adopted at create) or another state owns both (checkRoleFree says so).
+// It returns the role ARN of such an association.
+func (r *leastPrivilegeResource) checkAssociationFree(ctx context.Context, plan, prior *leastPrivilegeResourceModel, facts *clusterFacts, diags *diag.Diagnostics) string {
+	c := r.client
+	cluster, ns, sa := plan.ClusterName.ValueString(), plan.Namespace.ValueString(), plan.ServiceAccount.ValueString()
+	existing, ok := facts.associations[ns+"/"+sa]
+	if !ok {
+		return ""
+	}
+	id := aws.ToString(existing.AssociationId)
+	if prior != nil && id == prior.AssociationID.ValueString() || c.Plan.Replaced("association/"+cluster+"/"+ns+"/"+sa) == id {
+		return ""
+	}
+	if !plan.RoleName.IsUnknown() {
+		a, err := findPodIdentityAssociationByTwoPartKey(ctx, c.EKS, cluster, id)
+		if err == nil && roleKey(aws.ToString(a.RoleArn)) == roleKey(fmt.Sprintf("arn:%s:iam::%s:role/%s", c.Partition, c.AccountID, plan.RoleName.ValueString())) {
+			return aws.ToString(a.RoleArn)
+		}
+	}
+	e := leastpriv.AssociationExists(id, cluster, ns, sa)
+	diags.AddError(e.Summary, e.DiagnosticDetail())
+	return ""
 }
 
 // grantActions is the action list of a grant: explicit actions, or those of
@@ -476,37 +486,46 @@ func checkedInputsChanged(plan, state *leastPrivilegeResourceModel) bool {
 		!plan.DynamoDBTables.Equal(state.DynamoDBTables) || !plan.ExistingRoleName.Equal(state.ExistingRoleName)
 }
 
-// Terraform plans a replacement twice: as an update (prior state known),
-// then as a create (no prior state). The first records, for this provider
-// instance, the objects the replacement destroys first, so that the second
-// does not report them as conflicts.
-
-var errNotReplaced = errors.New("not being replaced")
-
-// markReplaced records that the resource in state is being replaced.
+// markReplaced records, for this plan, the objects a replacement destroys
+// first, so that planning the new object (Terraform plans a replacement
+// twice: as an update, then as a create) does not report them as
+// conflicts.
 func markReplaced(c *conns.AWSClient, state *leastPrivilegeResourceModel) {
 	if c == nil {
 		return
 	}
-	record := func(key, value string) {
-		_, _ = c.Cached("podidentity/replaced/"+key, func() (any, error) { return value, nil })
-	}
 	if id := state.AssociationID.ValueString(); id != "" {
-		record("association/"+state.ClusterName.ValueString()+"/"+state.Namespace.ValueString()+"/"+state.ServiceAccount.ValueString(), id)
+		c.Plan.MarkReplaced("association/"+subjectOf(state), id)
 	}
 	if !state.brownfield() && state.RoleName.ValueString() != "" {
-		record("role/"+state.RoleName.ValueString(), state.RoleName.ValueString())
+		c.Plan.MarkReplaced("role/"+state.RoleName.ValueString(), state.RoleName.ValueString())
 	}
 }
 
-// isBeingReplaced reports whether markReplaced recorded value under key.
-func isBeingReplaced(c *conns.AWSClient, key, value string) bool {
-	v, err := c.Cached("podidentity/replaced/"+key, func() (any, error) { return nil, errNotReplaced })
-	if err != nil {
-		return false
+// subjectOf is the cluster, namespace and service account a resource
+// serves.
+func subjectOf(m *leastPrivilegeResourceModel) string {
+	return m.ClusterName.ValueString() + "/" + m.Namespace.ValueString() + "/" + m.ServiceAccount.ValueString()
+}
+
+// claimSubject refuses a second resource of this configuration for the
+// same cluster, namespace and service account: they would share one role
+// and association, and removing one would break the other.
+func claimSubject(c *conns.AWSClient, plan, state *leastPrivilegeResourceModel, replacing bool, diags *diag.Diagnostics) {
+	if c == nil || plan.ClusterName.IsUnknown() || plan.Namespace.IsUnknown() || plan.ServiceAccount.IsUnknown() {
+		return
 	}
-	s, _ := v.(string)
-	return s == value
+	owner := ""
+	if state != nil {
+		owner = state.ID.ValueString() + "|" + state.RoleName.ValueString()
+	}
+	if !c.Plan.Claim(subjectOf(plan), owner, replacing) {
+		diags.AddError("Duplicate Service Account Owner",
+			fmt.Sprintf("Another podidentity_least_privilege resource in this configuration already manages cluster %s, namespace %s, service account %s. "+
+				"One service account has one Pod Identity association: two resources would share one role and association, and removing one would break the other. "+
+				"Grant all the tables in one resource (dynamodb_tables takes a list), or use another service account.",
+				plan.ClusterName.ValueString(), plan.Namespace.ValueString(), plan.ServiceAccount.ValueString()))
+	}
 }
 
 // addAttributeError reports a leastpriv check result at an attribute.
