@@ -28,15 +28,15 @@ func TestAccLeastPrivilege_crash(t *testing.T) {
 		killAt string // service:Operation
 	}
 	cases := map[string]crash{
-		"create/CreateRole":                   {ns: "carts", killAt: "iam:CreateRole"},
-		"create/PutRolePolicy":                {ns: "carts", killAt: "iam:PutRolePolicy"},
-		"create/CreatePodIdentityAssociation": {ns: "carts", killAt: "eks:CreatePodIdentityAssociation"},
-		"move/UpdateAssumeRolePolicy":         {setup: "carts", ns: "orders", killAt: "iam:UpdateAssumeRolePolicy"},
-		"move/CreatePodIdentityAssociation":   {setup: "carts", ns: "orders", killAt: "eks:CreatePodIdentityAssociation"},
-		"move/DeletePodIdentityAssociation":   {setup: "carts", ns: "orders", killAt: "eks:DeletePodIdentityAssociation"},
+		"create/CreateRole":                    {ns: "carts", killAt: "iam:CreateRole"},
+		"create/PutRolePolicy":                 {ns: "carts", killAt: "iam:PutRolePolicy"},
+		"create/CreatePodIdentityAssociation":  {ns: "carts", killAt: "eks:CreatePodIdentityAssociation"},
+		"move/UpdateAssumeRolePolicy":          {setup: "carts", ns: "orders", killAt: "iam:UpdateAssumeRolePolicy"},
+		"move/CreatePodIdentityAssociation":    {setup: "carts", ns: "orders", killAt: "eks:CreatePodIdentityAssociation"},
+		"move/DeletePodIdentityAssociation":    {setup: "carts", ns: "orders", killAt: "eks:DeletePodIdentityAssociation"},
 		"destroy/DeletePodIdentityAssociation": {setup: "carts", killAt: "eks:DeletePodIdentityAssociation"},
-		"destroy/DeleteRolePolicy":            {setup: "carts", killAt: "iam:DeleteRolePolicy"},
-		"destroy/DeleteRole":                  {setup: "carts", killAt: "iam:DeleteRole"},
+		"destroy/DeleteRolePolicy":             {setup: "carts", killAt: "iam:DeleteRolePolicy"},
+		"destroy/DeleteRole":                   {setup: "carts", killAt: "iam:DeleteRole"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

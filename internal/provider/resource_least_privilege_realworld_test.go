@@ -172,7 +172,9 @@ func TestAccLeastPrivilege_importTablesOrder(t *testing.T) {
 	seed.DynamoDBTables = append(seed.DynamoDBTables, awsemu.SeedTable{Name: "aaa-orders"}, awsemu.SeedTable{Name: "zzz-audit"})
 	env := lpAccTest(t, seed)
 	env.SkipUnlessEmulator(t)
-	arn := func(name string) string { return strings.TrimSuffix(env.TableARN, env.TableARN[strings.LastIndex(env.TableARN, "/")+1:]) + name }
+	arn := func(name string) string {
+		return strings.TrimSuffix(env.TableARN, env.TableARN[strings.LastIndex(env.TableARN, "/")+1:]) + name
+	}
 	cfg := env.ProviderConfig() + fmt.Sprintf(`
 resource "podidentity_least_privilege" "test" {
   cluster_name    = %q
@@ -182,9 +184,9 @@ resource "podidentity_least_privilege" "test" {
   max_session_duration = 7200
   tags = { team = "carts" }
   dynamodb_tables = [
-    { arn = %q, access = "write", indexes = false },
+    { arn = %q, access = "read_write", indexes = false },
     { arn = %q, actions = ["dynamodb:GetItem", "dynamodb:Query"], indexes = true, streams = true },
-    { arn = %q },
+    { arn = %q, access = "write" },
   ]
 }
 `, env.ClusterName, arn("zzz-audit"), env.TableARN, arn("aaa-orders"))
@@ -194,8 +196,14 @@ resource "podidentity_least_privilege" "test" {
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
-				Config: cfg, ResourceName: lpRes, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+				Config: cfg, ResourceName: lpRes, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
 				ImportStateIdFunc: func(s *terraform.State) (string, error) { return s.RootModule().Resources[lpRes].Primary.Attributes["id"], nil },
+			},
+			{
+				Config: cfg, ResourceName: lpRes, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return s.RootModule().Resources[lpRes].Primary.Attributes["id"], nil
+				},
 				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(lpRes, plancheck.ResourceActionNoop)}},
 			},
 		},
