@@ -197,7 +197,9 @@ resource "podidentity_least_privilege" "test" {
 			{Config: cfg},
 			{
 				Config: cfg, ResourceName: lpRes, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
-				ImportStateIdFunc: func(s *terraform.State) (string, error) { return s.RootModule().Resources[lpRes].Primary.Attributes["id"], nil },
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return s.RootModule().Resources[lpRes].Primary.Attributes["id"], nil
+				},
 			},
 			{
 				Config: cfg, ResourceName: lpRes, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
