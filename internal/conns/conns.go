@@ -185,32 +185,7 @@ func (e *NoCredentialsError) Detail() string {
 // New loads the AWS configuration, checks the credentials and calls
 // sts:GetCallerIdentity once to learn the account and partition.
 func New(ctx context.Context, c Config) (*AWSClient, error) {
-	var opts []func(*config.LoadOptions) error
-	if c.Region != "" {
-		opts = append(opts, config.WithRegion(c.Region))
-	}
-	if c.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
-	}
-	if len(c.SharedConfigFiles) > 0 {
-		opts = append(opts, config.WithSharedConfigFiles(expandHome(c.SharedConfigFiles)))
-	}
-	if len(c.SharedCredentialsFiles) > 0 {
-		opts = append(opts, config.WithSharedCredentialsFiles(expandHome(c.SharedCredentialsFiles)))
-	}
-	maxRetries := DefaultMaxRetries
-	if c.MaxRetries != nil {
-		maxRetries = *c.MaxRetries
-	}
-	netw := c.network()
-	opts = append(opts,
-		config.WithRetryer(func() aws.Retryer { return newRetryer(maxRetries, netw) }),
-		config.WithHTTPClient(newHTTPClient(netw)))
-	if c.UserAgent != "" {
-		opts = append(opts, config.WithAppID(c.UserAgent))
-	}
-
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := config.LoadDefaultConfig(ctx, c.loadOptions()...)
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS configuration: %w", err)
 	}
@@ -218,41 +193,9 @@ func New(ctx context.Context, c Config) (*AWSClient, error) {
 		return nil, errors.New("no AWS region: set the provider's region argument, AWS_REGION, or region in the shared config profile")
 	}
 
-	stsClient := sts.NewFromConfig(cfg, func(o *sts.Options) {
-		if ep := c.Endpoints[ServiceSTS]; ep != "" {
-			o.BaseEndpoint = aws.String(ep)
-		}
-	})
-
-	if c.AssumeRole != nil && c.AssumeRole.RoleARN != "" {
-		ar := *c.AssumeRole
-		// Check the source credentials first, so that a missing source gets
-		// the actionable message rather than an AssumeRole failure.
-		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-			return nil, &NoCredentialsError{Profile: c.Profile, Err: err}
-		}
-		provider := stscreds.NewAssumeRoleProvider(stsClient, ar.RoleARN, func(o *stscreds.AssumeRoleOptions) {
-			if ar.SessionName != "" {
-				o.RoleSessionName = ar.SessionName
-			}
-			if ar.ExternalID != "" {
-				o.ExternalID = aws.String(ar.ExternalID)
-			}
-			if ar.Duration > 0 {
-				o.Duration = ar.Duration
-			}
-		})
-		cfg.Credentials = aws.NewCredentialsCache(provider)
-		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-			return nil, fmt.Errorf("assuming IAM role %s: %w", ar.RoleARN, err)
-		}
-		stsClient = sts.NewFromConfig(cfg, func(o *sts.Options) {
-			if ep := c.Endpoints[ServiceSTS]; ep != "" {
-				o.BaseEndpoint = aws.String(ep)
-			}
-		})
-	} else if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return nil, &NoCredentialsError{Profile: c.Profile, Err: err}
+	stsClient, err := c.credentials(ctx, &cfg)
+	if err != nil {
+		return nil, err
 	}
 
 	id, err := stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
@@ -291,6 +234,77 @@ func New(ctx context.Context, c Config) (*AWSClient, error) {
 		}
 	})
 	return client, nil
+}
+
+// credentials checks the credentials the default chain found, assuming
+// assume_role's role with them when set, and returns the STS client to use.
+func (c Config) credentials(ctx context.Context, cfg *aws.Config) (*sts.Client, error) {
+	stsClient := sts.NewFromConfig(*cfg, func(o *sts.Options) {
+		if ep := c.Endpoints[ServiceSTS]; ep != "" {
+			o.BaseEndpoint = aws.String(ep)
+		}
+	})
+
+	if c.AssumeRole != nil && c.AssumeRole.RoleARN != "" {
+		ar := *c.AssumeRole
+		// Check the source credentials first, so that a missing source gets
+		// the actionable message rather than an AssumeRole failure.
+		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			return nil, &NoCredentialsError{Profile: c.Profile, Err: err}
+		}
+		provider := stscreds.NewAssumeRoleProvider(stsClient, ar.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+			if ar.SessionName != "" {
+				o.RoleSessionName = ar.SessionName
+			}
+			if ar.ExternalID != "" {
+				o.ExternalID = aws.String(ar.ExternalID)
+			}
+			if ar.Duration > 0 {
+				o.Duration = ar.Duration
+			}
+		})
+		cfg.Credentials = aws.NewCredentialsCache(provider)
+		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			return nil, fmt.Errorf("assuming IAM role %s: %w", ar.RoleARN, err)
+		}
+		stsClient = sts.NewFromConfig(*cfg, func(o *sts.Options) {
+			if ep := c.Endpoints[ServiceSTS]; ep != "" {
+				o.BaseEndpoint = aws.String(ep)
+			}
+		})
+	} else if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return nil, &NoCredentialsError{Profile: c.Profile, Err: err}
+	}
+	return stsClient, nil
+}
+
+// loadOptions maps the provider configuration onto the SDK's LoadOptions.
+func (c Config) loadOptions() []func(*config.LoadOptions) error {
+	var opts []func(*config.LoadOptions) error
+	if c.Region != "" {
+		opts = append(opts, config.WithRegion(c.Region))
+	}
+	if c.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
+	}
+	if len(c.SharedConfigFiles) > 0 {
+		opts = append(opts, config.WithSharedConfigFiles(expandHome(c.SharedConfigFiles)))
+	}
+	if len(c.SharedCredentialsFiles) > 0 {
+		opts = append(opts, config.WithSharedCredentialsFiles(expandHome(c.SharedCredentialsFiles)))
+	}
+	maxRetries := DefaultMaxRetries
+	if c.MaxRetries != nil {
+		maxRetries = *c.MaxRetries
+	}
+	netw := c.network()
+	opts = append(opts,
+		config.WithRetryer(func() aws.Retryer { return newRetryer(maxRetries, netw) }),
+		config.WithHTTPClient(newHTTPClient(netw)))
+	if c.UserAgent != "" {
+		opts = append(opts, config.WithAppID(c.UserAgent))
+	}
+	return opts
 }
 
 func expandHome(paths []string) []string {
