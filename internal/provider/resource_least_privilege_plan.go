@@ -87,61 +87,71 @@ func validateOffline(ctx context.Context, m *leastPrivilegeResourceModel) diag.D
 	}
 	allKnown := true
 	for i, g := range grants {
-		p := path.Root("dynamodb_tables").AtListIndex(i)
-		if g.ARN.IsUnknown() || g.Access.IsUnknown() || g.Actions.IsUnknown() || g.Indexes.IsUnknown() || g.Streams.IsUnknown() {
-			allKnown = false
-			continue
-		}
-		var actions []string
-		if !g.Actions.IsNull() {
-			diags.Append(g.Actions.ElementsAs(ctx, &actions, false)...)
-			if err := leastpriv.ValidateActions(actions); err != nil {
-				addValidationError(&diags, p.AtName("actions"), err)
-				allKnown = false
-				continue
-			}
-			if w := leastpriv.WildcardResourceActionsWarning(actions); w != nil {
-				diags.AddAttributeWarning(p.AtName("actions"), w.Summary, w.DiagnosticDetail())
-			}
-		}
-		// What the practitioner wrote, defaults not applied: an explicit
-		// access together with actions, or an explicit indexes = true
-		// with no index action, is leastpriv's error to word.
-		tg := leastpriv.TableGrant{
-			TableARN: g.ARN.ValueString(),
-			Access:   leastpriv.Access(g.Access.ValueString()),
-			Actions:  actions,
-			Indexes:  g.Indexes.ValueBool() || (g.Indexes.IsNull() && anyIndexAction(grantActions(g.Access.ValueString(), actions))),
-			Streams:  g.Streams.ValueBool(),
-		}
-		if leastpriv.ValidateTableARN(tg.TableARN) != nil {
-			allKnown = false // reported by the attribute validator
-			continue
-		}
-		if _, err := leastpriv.GeneratePolicy([]leastpriv.TableGrant{tg}); err != nil {
-			at := p
-			if ve, ok := leastpriv.AsValidationError(err); ok && ve.Summary == "Indexes Without Index Actions" {
-				at = p.AtName("indexes")
-			}
-			addValidationError(&diags, at, err)
+		if !validateGrant(ctx, i, g, &diags) {
 			allKnown = false
 		}
 	}
 	if allKnown && !diags.HasError() {
-		// Across tables: duplicates, and IAM's size limit on a role's
-		// inline policies (PutRolePolicy would fail with LimitExceeded
-		// after the role was created).
-		doc, d := generatePolicyJSON(ctx, grants)
-		for _, e := range d.Errors() {
-			diags.AddAttributeError(path.Root("dynamodb_tables"), e.Summary(), e.Detail())
-		}
-		if !d.HasError() {
-			if err := leastpriv.ValidateInlinePolicySize(doc, 0); err != nil {
-				addValidationError(&diags, path.Root("dynamodb_tables"), err)
-			}
-		}
+		validateAcrossTables(ctx, grants, &diags)
 	}
 	return diags
+}
+
+// validateGrant checks one dynamodb_tables element. It reports false when
+// the element is not known or not valid.
+func validateGrant(ctx context.Context, i int, g tableGrantModel, diags *diag.Diagnostics) bool {
+	p := path.Root("dynamodb_tables").AtListIndex(i)
+	if g.ARN.IsUnknown() || g.Access.IsUnknown() || g.Actions.IsUnknown() || g.Indexes.IsUnknown() || g.Streams.IsUnknown() {
+		return false
+	}
+	var actions []string
+	if !g.Actions.IsNull() {
+		diags.Append(g.Actions.ElementsAs(ctx, &actions, false)...)
+		if err := leastpriv.ValidateActions(actions); err != nil {
+			addValidationError(diags, p.AtName("actions"), err)
+			return false
+		}
+		if w := leastpriv.WildcardResourceActionsWarning(actions); w != nil {
+			diags.AddAttributeWarning(p.AtName("actions"), w.Summary, w.DiagnosticDetail())
+		}
+	}
+	// What the practitioner wrote, defaults not applied: an explicit
+	// access together with actions, or an explicit indexes = true with no
+	// index action, is leastpriv's error to word.
+	tg := leastpriv.TableGrant{
+		TableARN: g.ARN.ValueString(),
+		Access:   leastpriv.Access(g.Access.ValueString()),
+		Actions:  actions,
+		Indexes:  g.Indexes.ValueBool() || (g.Indexes.IsNull() && anyIndexAction(grantActions(g.Access.ValueString(), actions))),
+		Streams:  g.Streams.ValueBool(),
+	}
+	if leastpriv.ValidateTableARN(tg.TableARN) != nil {
+		return false // reported by the attribute validator
+	}
+	if _, err := leastpriv.GeneratePolicy([]leastpriv.TableGrant{tg}); err != nil {
+		at := p
+		if ve, ok := leastpriv.AsValidationError(err); ok && ve.Summary == "Indexes Without Index Actions" {
+			at = p.AtName("indexes")
+		}
+		addValidationError(diags, at, err)
+		return false
+	}
+	return true
+}
+
+// validateAcrossTables checks duplicates, and IAM's size limit on a role's
+// inline policies (PutRolePolicy would fail with LimitExceeded after the
+// role was created).
+func validateAcrossTables(ctx context.Context, grants []tableGrantModel, diags *diag.Diagnostics) {
+	doc, d := generatePolicyJSON(ctx, grants)
+	for _, e := range d.Errors() {
+		diags.AddAttributeError(path.Root("dynamodb_tables"), e.Summary(), e.Detail())
+	}
+	if !d.HasError() {
+		if err := leastpriv.ValidateInlinePolicySize(doc, 0); err != nil {
+			addValidationError(diags, path.Root("dynamodb_tables"), err)
+		}
+	}
 }
 
 func addValidationError(diags *diag.Diagnostics, p path.Path, err error) {
