@@ -3,8 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
 	"slices"
+	"sort"
 	"strings"
 
 	awspolicy "github.com/hashicorp/awspolicyequivalence"
@@ -291,7 +291,6 @@ func sortedUniqueStrings(s []string) []string {
 	sort.Strings(out)
 	return out
 }
-
 
 // validationDiag turns a leastpriv error into a diagnostic with its wording.
 func validationDiag(err error) diag.Diagnostic {
