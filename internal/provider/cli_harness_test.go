@@ -29,7 +29,7 @@ var providerBin struct {
 func buildProvider(t *testing.T) string {
 	t.Helper()
 	providerBin.once.Do(func() {
-		dir, err := os.MkdirTemp("", "podidentity-provider-")
+		dir, err := os.MkdirTemp("", "podidentity-provider-") //nolint:usetesting // one binary for every test of the process, not one test's
 		if err != nil {
 			providerBin.err = err
 			return
