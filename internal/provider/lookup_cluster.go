@@ -217,7 +217,8 @@ func lookupTable(ctx context.Context, c *conns.AWSClient, name string) (tableLoo
 }
 
 // roleIndex is the set of the account's role names, lower-cased (IAM role
-// names are unique regardless of case).
+// names are unique regardless of case); nil when the caller may not list
+// roles.
 type roleIndex map[string]bool
 
 // lookupRoleNames lists the account's roles once per provider instance, so
@@ -230,6 +231,9 @@ func lookupRoleNames(ctx context.Context, c *conns.AWSClient) (roleIndex, error)
 		p := iam.NewListRolesPaginator(c.IAM, &iam.ListRolesInput{MaxItems: aws.Int32(1000)})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
+			if isAccessDenied(err) {
+				return nil, nil // without iam:ListRoles, GetRole per resource
+			}
 			if err != nil {
 				return nil, fmt.Errorf("listing IAM Roles: %w", err)
 			}
@@ -254,7 +258,7 @@ func checkRoleFree(ctx context.Context, c *conns.AWSClient, roleName, cluster, n
 		diags.AddError("Checking IAM Role", err.Error())
 		return
 	}
-	if !names[strings.ToLower(roleName)] {
+	if names != nil && !names[strings.ToLower(roleName)] {
 		return
 	}
 	role, err := findRoleByName(ctx, c.IAM, roleName)

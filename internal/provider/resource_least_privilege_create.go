@@ -167,10 +167,7 @@ func newAssociationInput(plan *leastPrivilegeResourceModel, roleARN string, tags
 		Tags:           tags,
 	}
 	if token != "" {
-		input.ClientRequestToken = aws.String(token + "-" + plan.Namespace.ValueString() + "-" + plan.ServiceAccount.ValueString())
-		if len(*input.ClientRequestToken) > 64 {
-			input.ClientRequestToken = aws.String((*input.ClientRequestToken)[:64])
-		}
+		input.ClientRequestToken = aws.String(token)
 	}
 	if v := plan.TargetRoleARN.ValueString(); v != "" {
 		input.TargetRoleArn = aws.String(v)

@@ -61,8 +61,7 @@ func (r *leastPrivilegeResource) delete(ctx context.Context, state *leastPrivile
 // the inline policy were already gone.
 func checkNothingAttached(ctx context.Context, conn *iam.Client, roleName string) error {
 	out, err := conn.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roleName)})
-	var denied interface{ ErrorCode() string }
-	if errors.As(err, &denied) && strings.HasPrefix(denied.ErrorCode(), "AccessDenied") {
+	if isAccessDenied(err) {
 		// A destroy must not need more than the writes it makes: without
 		// iam:ListAttachedRolePolicies, DeleteRole still reports the
 		// conflict, only later.
@@ -85,6 +84,12 @@ func checkNothingAttached(ctx context.Context, conn *iam.Client, roleName string
 	return fmt.Errorf("IAM role %s has managed policies attached outside this resource: %s. Nothing was deleted. "+
 		"Detach them (aws iam detach-role-policy --role-name %s --policy-arn ARN), or remove them from the configuration that attached them, then destroy again",
 		roleName, strings.Join(arns, ", "), roleName)
+}
+
+// isAccessDenied reports IAM's AccessDenied and EKS's AccessDeniedException.
+func isAccessDenied(err error) bool {
+	var api interface{ ErrorCode() string }
+	return errors.As(err, &api) && strings.HasPrefix(api.ErrorCode(), "AccessDenied")
 }
 
 func deleteRolePolicy(ctx context.Context, conn *iam.Client, roleName string) error {

@@ -28,7 +28,8 @@ func TestAccLeastPrivilege_faultMatrix(t *testing.T) {
 		from, to string // configurations: "" (none), "a", "b", "c"
 		ops      []string
 		// deniedOK lists the calls whose AccessDenied the resource rides out
-		// (a plan-time table check is a warning; a destroy does not need
+		// (a plan-time table check is a warning; without iam:ListRoles the
+		// plan asks GetRole; a destroy does not need
 		// iam:ListAttachedRolePolicies).
 		deniedOK map[string]bool
 	}
@@ -36,7 +37,7 @@ func TestAccLeastPrivilege_faultMatrix(t *testing.T) {
 		"create": {from: "", to: "a", ops: []string{
 			"eks:DescribeCluster", "eks:DescribeAddon", "eks:ListPodIdentityAssociations", "iam:ListRoles", "dynamodb:DescribeTable",
 			"iam:CreateRole", "iam:PutRolePolicy", "eks:CreatePodIdentityAssociation",
-		}, deniedOK: map[string]bool{"dynamodb:DescribeTable": true}},
+		}, deniedOK: map[string]bool{"dynamodb:DescribeTable": true, "iam:ListRoles": true}},
 		"read": {from: "a", to: "a", ops: []string{"eks:DescribePodIdentityAssociation", "iam:GetRole", "iam:GetRolePolicy"}},
 		"move": {from: "a", to: "b", ops: []string{
 			"iam:UpdateRole", "iam:TagRole", "iam:UntagRole", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy",
