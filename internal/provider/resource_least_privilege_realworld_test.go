@@ -196,13 +196,13 @@ resource "podidentity_least_privilege" "test" {
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			{
-				Config: cfg, ResourceName: lpRes, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
+				ResourceName: lpRes, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"timeouts"},
 				ImportStateIdFunc: func(s *terraform.State) (string, error) {
 					return s.RootModule().Resources[lpRes].Primary.Attributes["id"], nil
 				},
 			},
 			{
-				Config: cfg, ResourceName: lpRes, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+				ResourceName: lpRes, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
 				ImportStateIdFunc: func(s *terraform.State) (string, error) {
 					return s.RootModule().Resources[lpRes].Primary.Attributes["id"], nil
 				},
