@@ -78,7 +78,10 @@ func TestAccLeastPrivilege_interruptHungEndpoint(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
-	case <-done:
+	case err := <-done:
+		if err == nil {
+			t.Errorf("the interrupted plan exited 0")
+		}
 		if d := time.Since(start); d > 8*time.Second {
 			t.Errorf("the plan stopped %s after the interrupt", d)
 		}
