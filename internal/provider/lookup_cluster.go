@@ -116,67 +116,85 @@ func lookupClusterNodeRoles(ctx context.Context, c *conns.AWSClient, facts *clus
 			add(aws.ToString(cc.NodeRoleArn), leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfAutoMode, Source: "cluster " + name})
 		}
 
-		ngs := eks.NewListNodegroupsPaginator(c.EKS, &eks.ListNodegroupsInput{ClusterName: aws.String(name)})
-		for ngs.HasMorePages() {
-			page, err := ngs.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("listing EKS Node Groups (%s): %w", name, err)
-			}
-			for _, ng := range page.Nodegroups {
-				d, err := c.EKS.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(name), NodegroupName: aws.String(ng)})
-				if err != nil {
-					return nil, fmt.Errorf("reading EKS Node Group (%s,%s): %w", name, ng, err)
-				}
-				if d.Nodegroup != nil && d.Nodegroup.NodeRole != nil {
-					add(aws.ToString(d.Nodegroup.NodeRole), leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfNodeGroup, Source: "node group " + ng + " in cluster " + name})
-				}
-			}
-		}
-
-		fps := eks.NewListFargateProfilesPaginator(c.EKS, &eks.ListFargateProfilesInput{ClusterName: aws.String(name)})
-		for fps.HasMorePages() {
-			page, err := fps.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("listing EKS Fargate Profiles (%s): %w", name, err)
-			}
-			for _, fp := range page.FargateProfileNames {
-				d, err := c.EKS.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(name), FargateProfileName: aws.String(fp)})
-				if err != nil {
-					return nil, fmt.Errorf("reading EKS Fargate Profile (%s,%s): %w", name, fp, err)
-				}
-				if d.FargateProfile != nil && d.FargateProfile.PodExecutionRoleArn != nil {
-					add(aws.ToString(d.FargateProfile.PodExecutionRoleArn), leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfFargateProfile, Source: fp + " in cluster " + name})
-				}
-			}
-		}
-
-		// ListAccessEntries returns principal ARNs only; the entry type
-		// needs DescribeAccessEntry, asked only for role principals.
-		aes := eks.NewListAccessEntriesPaginator(c.EKS, &eks.ListAccessEntriesInput{ClusterName: aws.String(name)})
-		for aes.HasMorePages() {
-			page, err := aes.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("listing EKS Access Entries (%s): %w", name, err)
-			}
-			for _, p := range page.AccessEntries {
-				if !strings.Contains(p, ":role/") {
-					continue
-				}
-				d, err := c.EKS.DescribeAccessEntry(ctx, &eks.DescribeAccessEntryInput{ClusterName: aws.String(name), PrincipalArn: aws.String(p)})
-				if err != nil {
-					return nil, fmt.Errorf("reading EKS Access Entry (%s,%s): %w", name, p, err)
-				}
-				if d.AccessEntry == nil {
-					continue
-				}
-				switch t := aws.ToString(d.AccessEntry.Type); t {
-				case "EC2_LINUX", "EC2_WINDOWS", "HYBRID_LINUX":
-					add(p, leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfAccessEntry, Source: "in cluster " + name, Detail: t})
-				}
+		for _, step := range []func(context.Context, *conns.AWSClient, string, func(string, leastpriv.NodeRoleEvidence)) error{nodeGroupRoles, fargateProfileRoles, accessEntryRoles} {
+			if err := step(ctx, c, name, add); err != nil {
+				return nil, err
 			}
 		}
 		return out, nil
 	})
+}
+
+// nodeGroupRoles adds the node roles of the cluster's node groups.
+func nodeGroupRoles(ctx context.Context, c *conns.AWSClient, name string, add func(string, leastpriv.NodeRoleEvidence)) error {
+	ngs := eks.NewListNodegroupsPaginator(c.EKS, &eks.ListNodegroupsInput{ClusterName: aws.String(name)})
+	for ngs.HasMorePages() {
+		page, err := ngs.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("listing EKS Node Groups (%s): %w", name, err)
+		}
+		for _, ng := range page.Nodegroups {
+			d, err := c.EKS.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(name), NodegroupName: aws.String(ng)})
+			if err != nil {
+				return fmt.Errorf("reading EKS Node Group (%s,%s): %w", name, ng, err)
+			}
+			if d.Nodegroup != nil && d.Nodegroup.NodeRole != nil {
+				add(aws.ToString(d.Nodegroup.NodeRole), leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfNodeGroup, Source: "node group " + ng + " in cluster " + name})
+			}
+		}
+	}
+	return nil
+}
+
+// fargateProfileRoles adds the pod execution roles of the Fargate profiles.
+func fargateProfileRoles(ctx context.Context, c *conns.AWSClient, name string, add func(string, leastpriv.NodeRoleEvidence)) error {
+	fps := eks.NewListFargateProfilesPaginator(c.EKS, &eks.ListFargateProfilesInput{ClusterName: aws.String(name)})
+	for fps.HasMorePages() {
+		page, err := fps.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("listing EKS Fargate Profiles (%s): %w", name, err)
+		}
+		for _, fp := range page.FargateProfileNames {
+			d, err := c.EKS.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(name), FargateProfileName: aws.String(fp)})
+			if err != nil {
+				return fmt.Errorf("reading EKS Fargate Profile (%s,%s): %w", name, fp, err)
+			}
+			if d.FargateProfile != nil && d.FargateProfile.PodExecutionRoleArn != nil {
+				add(aws.ToString(d.FargateProfile.PodExecutionRoleArn), leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfFargateProfile, Source: fp + " in cluster " + name})
+			}
+		}
+	}
+	return nil
+}
+
+// accessEntryRoles adds the roles of node-type access entries.
+func accessEntryRoles(ctx context.Context, c *conns.AWSClient, name string, add func(string, leastpriv.NodeRoleEvidence)) error {
+	// ListAccessEntries returns principal ARNs only; the entry type
+	// needs DescribeAccessEntry, asked only for role principals.
+	aes := eks.NewListAccessEntriesPaginator(c.EKS, &eks.ListAccessEntriesInput{ClusterName: aws.String(name)})
+	for aes.HasMorePages() {
+		page, err := aes.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("listing EKS Access Entries (%s): %w", name, err)
+		}
+		for _, p := range page.AccessEntries {
+			if !strings.Contains(p, ":role/") {
+				continue
+			}
+			d, err := c.EKS.DescribeAccessEntry(ctx, &eks.DescribeAccessEntryInput{ClusterName: aws.String(name), PrincipalArn: aws.String(p)})
+			if err != nil {
+				return fmt.Errorf("reading EKS Access Entry (%s,%s): %w", name, p, err)
+			}
+			if d.AccessEntry == nil {
+				continue
+			}
+			switch t := aws.ToString(d.AccessEntry.Type); t {
+			case "EC2_LINUX", "EC2_WINDOWS", "HYBRID_LINUX":
+				add(p, leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfAccessEntry, Source: "in cluster " + name, Detail: t})
+			}
+		}
+	}
+	return nil
 }
 
 // lookupInstanceProfiles lists the instance profiles a role is in.
