@@ -6,7 +6,12 @@
 #   2. the podidentity-check CLI on generated plans of 1k, 5k and 20k
 #      resources (20k is ~50 MB): wall and CPU time, peak RSS
 #      (/usr/bin/time), best and median of BENCH_RUNS runs;
-#   3. conftest running bench/policy/node_role_dynamodb.rego (the node-role
+#   3. the podidentity_least_privilege resource at scale: BENCH_LOAD_N
+#      resources (default 200) created, refreshed and destroyed through
+#      OpenTofu with the emulator throttling at BENCH_LOAD_RPS requests/s
+#      (default 20): wall time and AWS calls per resource of each phase
+#      (TestAccLeastPrivilege_loadThrottled; BENCH_SKIP_LOAD=1 skips it);
+#   4. conftest running bench/policy/node_role_dynamodb.rego (the node-role
 #      DynamoDB rule only) on the 20k plan, in the same run, its runs
 #      interleaved with podidentity-check's so that both see the same load,
 #      and the ratio of the two (the goal is at least 10x).
@@ -31,6 +36,17 @@ trap 'rm -rf "$work"' EXIT
 if [ "${BENCH_SKIP_GO:-}" != 1 ]; then
 	echo "== go test -bench 'BenchmarkReviewPlan(File)?' ./leastpriv"
 	go test ./leastpriv -run '^$' -bench 'BenchmarkReviewPlan(File)?$' -benchmem -count=1
+	echo
+fi
+
+if [ "${BENCH_SKIP_LOAD:-}" != 1 ]; then
+	echo "== podidentity_least_privilege: ${BENCH_LOAD_N:-200} resources, emulator throttling at ${BENCH_LOAD_RPS:-20} requests/s"
+	[ -x bin/tofu ] || make tofu >/dev/null
+	TF_ACC=1 TF_ACC_TERRAFORM_PATH="$root/bin/tofu" PODIDENTITY_BENCH_OUT="$work/load.txt" \
+		PODIDENTITY_LOAD_N="${BENCH_LOAD_N:-200}" PODIDENTITY_LOAD_RPS="${BENCH_LOAD_RPS:-20}" \
+		go test ./internal/provider -count=1 -timeout 30m -run '^TestAccLeastPrivilege_loadThrottled$' >"$work/load.log" 2>&1 ||
+		{ cat "$work/load.log"; exit 1; }
+	cat "$work/load.txt"
 	echo
 fi
 

@@ -1,6 +1,7 @@
 package awsemu
 
 import (
+	"net/http"
 	"time"
 )
 
@@ -24,13 +25,31 @@ type LogEntry struct {
 // "InternalServerException", DynamoDB "InternalServerError"); Status 0 means
 // the code's usual status (500 for internal errors, 400 otherwise, and the
 // emulator's own status for codes it knows such as NoSuchEntity => 404).
+//
+// DropConnection instead carries the call out (its effects happen) and then
+// closes the connection without an answer, as a network failure after the
+// request reached AWS does: the client cannot know whether it went through.
 type Fault struct {
-	Service   string `json:"service"`
-	Operation string `json:"operation"`
-	Count     int    `json:"count"`
-	Code      string `json:"code"`
-	Status    int    `json:"status"`
-	Message   string `json:"message"`
+	Service        string `json:"service"`
+	Operation      string `json:"operation"`
+	Count          int    `json:"count"`
+	Code           string `json:"code"`
+	Status         int    `json:"status"`
+	Message        string `json:"message"`
+	DropConnection bool   `json:"drop_connection,omitempty"`
+}
+
+// dropConnection closes the client's connection without a response.
+func dropConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
 }
 
 type controls struct {
@@ -177,4 +196,23 @@ func (s *Server) SetClock(now func() time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.now = now
+}
+
+// PendingFaults is the number of injected fault uses not consumed yet: a
+// test checks it is zero to know the call it meant to fail was made.
+func (s *Server) PendingFaults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, f := range s.ctl.faults {
+		n += f.Count
+	}
+	return n
+}
+
+// ClearFaults drops the faults not consumed yet.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ctl.faults = nil
 }

@@ -61,15 +61,9 @@ func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request, lr *localRou
 		lr.h(c)
 	}()
 	if c.drop {
-		// The response never reaches the caller (IMDS hop limit): close the
-		// connection without an answer.
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
-		}
-		panic(http.ErrAbortHandler)
+		// The response never reaches the caller (IMDS hop limit).
+		dropConnection(w)
+		return
 	}
 	for k, v := range c.hdr {
 		w.Header()[k] = v

@@ -34,7 +34,7 @@ type call struct {
 	hdr     http.Header
 	out     []byte
 	errCode string
-	drop    bool // local endpoints: close the connection without an answer
+	drop    bool // answer nothing and close the connection (local endpoints; Fault.DropConnection)
 }
 
 type handlerFunc func(*call)
@@ -176,6 +176,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.serveLocked(c, h, signed, authErr, service)
+	if c.drop {
+		dropConnection(w)
+		return
+	}
 
 	for k, v := range c.hdr {
 		w.Header()[k] = v
@@ -242,7 +246,10 @@ func (s *Server) serveLocked(c *call, h handlerFunc, signed bool, authErr error,
 	case !knownService(service):
 		c.fail("UnrecognizedClientException", 400, fmt.Sprintf("awsemu does not emulate service %q", service))
 	default:
-		if f, ok := s.ctl.takeFault(c.service, c.op); ok {
+		if f, ok := s.ctl.takeFault(c.service, c.op); ok && f.DropConnection {
+			h(c)
+			c.drop = true
+		} else if ok {
 			c.fault(f)
 		} else if !s.ctl.allow(c.now) {
 			c.throttled()

@@ -17,7 +17,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -57,6 +56,11 @@ type Config struct {
 	MaxRetries             *int
 	DefaultTags            map[string]string
 	UserAgent              string
+	// ConnectTimeout and ResponseTimeout bound each attempt's connect and
+	// wait for response headers; zero means DefaultConnectTimeout and
+	// DefaultResponseTimeout.
+	ConnectTimeout  time.Duration
+	ResponseTimeout time.Duration
 }
 
 // AWSClient holds the configured service clients and what the provider
@@ -74,53 +78,70 @@ type AWSClient struct {
 	DefaultTags map[string]string
 	Endpoints   map[string]string
 
+	// Plan holds what one plan walk knows across resources.
+	Plan PlanRegistry
+
 	cacheMu  sync.Mutex
 	cache    map[string]any
-	inflight map[string]*sync.Mutex
+	inflight map[string]*cachedCall
 }
 
 // Cached returns the value stored under key, computing it with fn once per
-// provider instance. Plan-time lookups (a cluster's node groups, access
-// entries...) go through it so that a plan with many resources on one
-// cluster asks AWS once, even when Terraform plans them concurrently: callers
-// of one key wait for the computation in flight instead of starting their
-// own. Errors are not cached.
-func (c *AWSClient) Cached(key string, fn func() (any, error)) (any, error) {
-	c.cacheMu.Lock()
-	if v, ok := c.cache[key]; ok {
+// provider instance. Plan-time lookups (a cluster's associations, the
+// account's roles...) go through it so that a plan with many resources asks
+// AWS once, even when Terraform plans them concurrently: callers of one key
+// wait for the computation in flight instead of starting their own, and
+// share its error. Errors are not cached. A caller whose ctx ends stops
+// waiting at once (Ctrl-C stops a plan stuck behind a slow lookup).
+func (c *AWSClient) Cached(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
+	for {
+		c.cacheMu.Lock()
+		if v, ok := c.cache[key]; ok {
+			c.cacheMu.Unlock()
+			return v, nil
+		}
+		if call, ok := c.inflight[key]; ok {
+			c.cacheMu.Unlock()
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-call.done:
+			}
+			if call.err == nil {
+				return call.v, nil
+			}
+			if errors.Is(call.err, context.Canceled) || errors.Is(call.err, context.DeadlineExceeded) {
+				continue // the computing caller gave up, not AWS: try again
+			}
+			return nil, call.err
+		}
+		call := &cachedCall{done: make(chan struct{})}
+		if c.inflight == nil {
+			c.inflight = map[string]*cachedCall{}
+		}
+		c.inflight[key] = call
 		c.cacheMu.Unlock()
-		return v, nil
-	}
-	if c.inflight == nil {
-		c.inflight = map[string]*sync.Mutex{}
-	}
-	keyMu, ok := c.inflight[key]
-	if !ok {
-		keyMu = &sync.Mutex{}
-		c.inflight[key] = keyMu
-	}
-	c.cacheMu.Unlock()
 
-	keyMu.Lock()
-	defer keyMu.Unlock()
-	c.cacheMu.Lock()
-	if v, ok := c.cache[key]; ok {
+		call.v, call.err = fn(ctx)
+		c.cacheMu.Lock()
+		delete(c.inflight, key)
+		if call.err == nil {
+			if c.cache == nil {
+				c.cache = map[string]any{}
+			}
+			c.cache[key] = call.v
+		}
 		c.cacheMu.Unlock()
-		return v, nil
+		close(call.done)
+		return call.v, call.err
 	}
-	c.cacheMu.Unlock()
+}
 
-	v, err := fn()
-	if err != nil {
-		return nil, err
-	}
-	c.cacheMu.Lock()
-	defer c.cacheMu.Unlock()
-	if c.cache == nil {
-		c.cache = map[string]any{}
-	}
-	c.cache[key] = v
-	return v, nil
+// cachedCall is a computation in flight.
+type cachedCall struct {
+	done chan struct{}
+	v    any
+	err  error
 }
 
 // Invalidate drops a cached value, for example after the provider itself
@@ -164,34 +185,7 @@ func (e *NoCredentialsError) Detail() string {
 // New loads the AWS configuration, checks the credentials and calls
 // sts:GetCallerIdentity once to learn the account and partition.
 func New(ctx context.Context, c Config) (*AWSClient, error) {
-	var opts []func(*config.LoadOptions) error
-	if c.Region != "" {
-		opts = append(opts, config.WithRegion(c.Region))
-	}
-	if c.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
-	}
-	if len(c.SharedConfigFiles) > 0 {
-		opts = append(opts, config.WithSharedConfigFiles(expandHome(c.SharedConfigFiles)))
-	}
-	if len(c.SharedCredentialsFiles) > 0 {
-		opts = append(opts, config.WithSharedCredentialsFiles(expandHome(c.SharedCredentialsFiles)))
-	}
-	maxRetries := DefaultMaxRetries
-	if c.MaxRetries != nil {
-		maxRetries = *c.MaxRetries
-	}
-	opts = append(opts, config.WithRetryer(func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = maxRetries + 1
-			o.MaxBackoff = 20 * time.Second
-		})
-	}))
-	if c.UserAgent != "" {
-		opts = append(opts, config.WithAppID(c.UserAgent))
-	}
-
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := config.LoadDefaultConfig(ctx, c.loadOptions()...)
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS configuration: %w", err)
 	}
@@ -199,41 +193,9 @@ func New(ctx context.Context, c Config) (*AWSClient, error) {
 		return nil, errors.New("no AWS region: set the provider's region argument, AWS_REGION, or region in the shared config profile")
 	}
 
-	stsClient := sts.NewFromConfig(cfg, func(o *sts.Options) {
-		if ep := c.Endpoints[ServiceSTS]; ep != "" {
-			o.BaseEndpoint = aws.String(ep)
-		}
-	})
-
-	if c.AssumeRole != nil && c.AssumeRole.RoleARN != "" {
-		ar := *c.AssumeRole
-		// Check the source credentials first, so that a missing source gets
-		// the actionable message rather than an AssumeRole failure.
-		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-			return nil, &NoCredentialsError{Profile: c.Profile, Err: err}
-		}
-		provider := stscreds.NewAssumeRoleProvider(stsClient, ar.RoleARN, func(o *stscreds.AssumeRoleOptions) {
-			if ar.SessionName != "" {
-				o.RoleSessionName = ar.SessionName
-			}
-			if ar.ExternalID != "" {
-				o.ExternalID = aws.String(ar.ExternalID)
-			}
-			if ar.Duration > 0 {
-				o.Duration = ar.Duration
-			}
-		})
-		cfg.Credentials = aws.NewCredentialsCache(provider)
-		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-			return nil, fmt.Errorf("assuming IAM role %s: %w", ar.RoleARN, err)
-		}
-		stsClient = sts.NewFromConfig(cfg, func(o *sts.Options) {
-			if ep := c.Endpoints[ServiceSTS]; ep != "" {
-				o.BaseEndpoint = aws.String(ep)
-			}
-		})
-	} else if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
-		return nil, &NoCredentialsError{Profile: c.Profile, Err: err}
+	stsClient, err := c.credentials(ctx, &cfg)
+	if err != nil {
+		return nil, err
 	}
 
 	id, err := stsClient.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
@@ -272,6 +234,77 @@ func New(ctx context.Context, c Config) (*AWSClient, error) {
 		}
 	})
 	return client, nil
+}
+
+// credentials checks the credentials the default chain found, assuming
+// assume_role's role with them when set, and returns the STS client to use.
+func (c Config) credentials(ctx context.Context, cfg *aws.Config) (*sts.Client, error) {
+	stsClient := sts.NewFromConfig(*cfg, func(o *sts.Options) {
+		if ep := c.Endpoints[ServiceSTS]; ep != "" {
+			o.BaseEndpoint = aws.String(ep)
+		}
+	})
+
+	if c.AssumeRole != nil && c.AssumeRole.RoleARN != "" {
+		ar := *c.AssumeRole
+		// Check the source credentials first, so that a missing source gets
+		// the actionable message rather than an AssumeRole failure.
+		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			return nil, &NoCredentialsError{Profile: c.Profile, Err: err}
+		}
+		provider := stscreds.NewAssumeRoleProvider(stsClient, ar.RoleARN, func(o *stscreds.AssumeRoleOptions) {
+			if ar.SessionName != "" {
+				o.RoleSessionName = ar.SessionName
+			}
+			if ar.ExternalID != "" {
+				o.ExternalID = aws.String(ar.ExternalID)
+			}
+			if ar.Duration > 0 {
+				o.Duration = ar.Duration
+			}
+		})
+		cfg.Credentials = aws.NewCredentialsCache(provider)
+		if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+			return nil, fmt.Errorf("assuming IAM role %s: %w", ar.RoleARN, err)
+		}
+		stsClient = sts.NewFromConfig(*cfg, func(o *sts.Options) {
+			if ep := c.Endpoints[ServiceSTS]; ep != "" {
+				o.BaseEndpoint = aws.String(ep)
+			}
+		})
+	} else if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return nil, &NoCredentialsError{Profile: c.Profile, Err: err}
+	}
+	return stsClient, nil
+}
+
+// loadOptions maps the provider configuration onto the SDK's LoadOptions.
+func (c Config) loadOptions() []func(*config.LoadOptions) error {
+	var opts []func(*config.LoadOptions) error
+	if c.Region != "" {
+		opts = append(opts, config.WithRegion(c.Region))
+	}
+	if c.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(c.Profile))
+	}
+	if len(c.SharedConfigFiles) > 0 {
+		opts = append(opts, config.WithSharedConfigFiles(expandHome(c.SharedConfigFiles)))
+	}
+	if len(c.SharedCredentialsFiles) > 0 {
+		opts = append(opts, config.WithSharedCredentialsFiles(expandHome(c.SharedCredentialsFiles)))
+	}
+	maxRetries := DefaultMaxRetries
+	if c.MaxRetries != nil {
+		maxRetries = *c.MaxRetries
+	}
+	netw := c.network()
+	opts = append(opts,
+		config.WithRetryer(func() aws.Retryer { return newRetryer(maxRetries, netw) }),
+		config.WithHTTPClient(newHTTPClient(netw)))
+	if c.UserAgent != "" {
+		opts = append(opts, config.WithAppID(c.UserAgent))
+	}
+	return opts
 }
 
 func expandHome(paths []string) []string {

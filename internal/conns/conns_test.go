@@ -162,20 +162,20 @@ func TestAWSClient_Cached(t *testing.T) {
 	t.Parallel()
 	var c conns.AWSClient
 	calls := 0
-	fn := func() (any, error) { calls++; return calls, nil }
+	fn := func(context.Context) (any, error) { calls++; return calls, nil }
 	for range 3 {
-		if v, err := c.Cached("k", fn); err != nil || v.(int) != 1 {
+		if v, err := c.Cached(context.Background(), "k", fn); err != nil || v.(int) != 1 {
 			t.Fatalf("Cached = %v, %v", v, err)
 		}
 	}
-	if _, err := c.Cached("e", func() (any, error) { return nil, errors.New("boom") }); err == nil {
+	if _, err := c.Cached(context.Background(), "e", func(context.Context) (any, error) { return nil, errors.New("boom") }); err == nil {
 		t.Fatal("error not returned")
 	}
-	if v, _ := c.Cached("e", fn); v.(int) != 2 {
+	if v, _ := c.Cached(context.Background(), "e", fn); v.(int) != 2 {
 		t.Errorf("errors must not be cached; got %v", v)
 	}
 	c.Invalidate("k")
-	if v, _ := c.Cached("k", fn); v.(int) != 3 {
+	if v, _ := c.Cached(context.Background(), "k", fn); v.(int) != 3 {
 		t.Errorf("Invalidate did not drop the value; got %v", v)
 	}
 }
@@ -197,7 +197,7 @@ func TestAWSClient_CachedConcurrentCallersShareOneComputation(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 20 {
 		wg.Go(func() {
-			v, err := c.Cached("cluster", func() (any, error) {
+			v, err := c.Cached(context.Background(), "cluster", func(context.Context) (any, error) {
 				calls.Add(1)
 				<-release
 				return "facts", nil
@@ -208,6 +208,67 @@ func TestAWSClient_CachedConcurrentCallersShareOneComputation(t *testing.T) {
 		})
 	}
 	time.Sleep(50 * time.Millisecond) // let every caller reach Cached
+	close(release)
+	wg.Wait()
+	if n := calls.Load(); n != 1 {
+		t.Errorf("computed %d times, want once", n)
+	}
+}
+
+// A caller waiting for a lookup in flight stops as soon as its context
+// ends: the first Ctrl-C stops a plan stuck behind a hung endpoint.
+func TestAWSClient_CachedWaiterHonoursCancel(t *testing.T) {
+	t.Parallel()
+	var c conns.AWSClient
+	started := make(chan struct{})
+	release := make(chan struct{})
+	defer close(release)
+	go func() {
+		_, _ = c.Cached(context.Background(), "k", func(context.Context) (any, error) {
+			close(started)
+			<-release
+			return 1, nil
+		})
+	}()
+	<-started
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Cached(ctx, "k", func(context.Context) (any, error) { return 2, nil })
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a canceled waiter still waits for the lookup in flight")
+	}
+}
+
+// Callers waiting for a lookup that failed share its error instead of
+// asking AWS again one after the other.
+func TestAWSClient_CachedWaitersShareError(t *testing.T) {
+	t.Parallel()
+	var c conns.AWSClient
+	var calls atomic.Int32
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Go(func() {
+			_, err := c.Cached(context.Background(), "k", func(context.Context) (any, error) {
+				calls.Add(1)
+				<-release
+				return nil, errors.New("throttled for good")
+			})
+			if err == nil {
+				t.Error("error not returned")
+			}
+		})
+	}
+	time.Sleep(50 * time.Millisecond)
 	close(release)
 	wg.Wait()
 	if n := calls.Load(); n != 1 {

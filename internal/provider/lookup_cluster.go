@@ -10,6 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/internal/conns"
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
@@ -20,8 +23,8 @@ import (
 const podIdentityAgentAddon = leastpriv.PodIdentityAgentAddon
 
 // cachedLookup is AWSClient.Cached with a typed result.
-func cachedLookup[T any](c *conns.AWSClient, key string, fn func() (T, error)) (T, error) {
-	v, err := c.Cached(key, func() (any, error) { return fn() })
+func cachedLookup[T any](ctx context.Context, c *conns.AWSClient, key string, fn func(context.Context) (T, error)) (T, error) {
+	v, err := c.Cached(ctx, key, func(ctx context.Context) (any, error) { return fn(ctx) })
 	if err != nil {
 		var zero T
 		return zero, err
@@ -54,7 +57,7 @@ func (f *clusterFacts) associationID(ns, sa string) string {
 // lookupCluster describes a cluster, its Pod Identity agent add-on and its
 // associations: three reads per cluster per provider instance.
 func lookupCluster(ctx context.Context, c *conns.AWSClient, name string) (*clusterFacts, error) {
-	return cachedLookup(c, "podidentity/cluster/"+name, func() (*clusterFacts, error) {
+	return cachedLookup(ctx, c, "podidentity/cluster/"+name, func(ctx context.Context) (*clusterFacts, error) {
 		f := &clusterFacts{associations: map[string]ekstypes.PodIdentityAssociationSummary{}}
 		cl, err := findClusterByName(ctx, c.EKS, name)
 		if isNotFound(err) {
@@ -103,7 +106,7 @@ func roleKey(roleARN string) string {
 // (existing_role_name) needs it.
 func lookupClusterNodeRoles(ctx context.Context, c *conns.AWSClient, facts *clusterFacts) (nodeRoleFacts, error) {
 	name := aws.ToString(facts.cluster.Name)
-	return cachedLookup(c, "podidentity/node-roles/"+name, func() (nodeRoleFacts, error) {
+	return cachedLookup(ctx, c, "podidentity/node-roles/"+name, func(ctx context.Context) (nodeRoleFacts, error) {
 		out := nodeRoleFacts{}
 		add := func(roleARN string, ev leastpriv.NodeRoleEvidence) {
 			k := roleKey(roleARN)
@@ -113,72 +116,90 @@ func lookupClusterNodeRoles(ctx context.Context, c *conns.AWSClient, facts *clus
 			add(aws.ToString(cc.NodeRoleArn), leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfAutoMode, Source: "cluster " + name})
 		}
 
-		ngs := eks.NewListNodegroupsPaginator(c.EKS, &eks.ListNodegroupsInput{ClusterName: aws.String(name)})
-		for ngs.HasMorePages() {
-			page, err := ngs.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("listing EKS Node Groups (%s): %w", name, err)
-			}
-			for _, ng := range page.Nodegroups {
-				d, err := c.EKS.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(name), NodegroupName: aws.String(ng)})
-				if err != nil {
-					return nil, fmt.Errorf("reading EKS Node Group (%s,%s): %w", name, ng, err)
-				}
-				if d.Nodegroup != nil && d.Nodegroup.NodeRole != nil {
-					add(aws.ToString(d.Nodegroup.NodeRole), leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfNodeGroup, Source: "node group " + ng + " in cluster " + name})
-				}
-			}
-		}
-
-		fps := eks.NewListFargateProfilesPaginator(c.EKS, &eks.ListFargateProfilesInput{ClusterName: aws.String(name)})
-		for fps.HasMorePages() {
-			page, err := fps.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("listing EKS Fargate Profiles (%s): %w", name, err)
-			}
-			for _, fp := range page.FargateProfileNames {
-				d, err := c.EKS.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(name), FargateProfileName: aws.String(fp)})
-				if err != nil {
-					return nil, fmt.Errorf("reading EKS Fargate Profile (%s,%s): %w", name, fp, err)
-				}
-				if d.FargateProfile != nil && d.FargateProfile.PodExecutionRoleArn != nil {
-					add(aws.ToString(d.FargateProfile.PodExecutionRoleArn), leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfFargateProfile, Source: fp + " in cluster " + name})
-				}
-			}
-		}
-
-		// ListAccessEntries returns principal ARNs only; the entry type
-		// needs DescribeAccessEntry, asked only for role principals.
-		aes := eks.NewListAccessEntriesPaginator(c.EKS, &eks.ListAccessEntriesInput{ClusterName: aws.String(name)})
-		for aes.HasMorePages() {
-			page, err := aes.NextPage(ctx)
-			if err != nil {
-				return nil, fmt.Errorf("listing EKS Access Entries (%s): %w", name, err)
-			}
-			for _, p := range page.AccessEntries {
-				if !strings.Contains(p, ":role/") {
-					continue
-				}
-				d, err := c.EKS.DescribeAccessEntry(ctx, &eks.DescribeAccessEntryInput{ClusterName: aws.String(name), PrincipalArn: aws.String(p)})
-				if err != nil {
-					return nil, fmt.Errorf("reading EKS Access Entry (%s,%s): %w", name, p, err)
-				}
-				if d.AccessEntry == nil {
-					continue
-				}
-				switch t := aws.ToString(d.AccessEntry.Type); t {
-				case "EC2_LINUX", "EC2_WINDOWS", "HYBRID_LINUX":
-					add(p, leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfAccessEntry, Source: "in cluster " + name, Detail: t})
-				}
+		for _, step := range []func(context.Context, *conns.AWSClient, string, func(string, leastpriv.NodeRoleEvidence)) error{nodeGroupRoles, fargateProfileRoles, accessEntryRoles} {
+			if err := step(ctx, c, name, add); err != nil {
+				return nil, err
 			}
 		}
 		return out, nil
 	})
 }
 
+// nodeGroupRoles adds the node roles of the cluster's node groups.
+func nodeGroupRoles(ctx context.Context, c *conns.AWSClient, name string, add func(string, leastpriv.NodeRoleEvidence)) error {
+	ngs := eks.NewListNodegroupsPaginator(c.EKS, &eks.ListNodegroupsInput{ClusterName: aws.String(name)})
+	for ngs.HasMorePages() {
+		page, err := ngs.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("listing EKS Node Groups (%s): %w", name, err)
+		}
+		for _, ng := range page.Nodegroups {
+			d, err := c.EKS.DescribeNodegroup(ctx, &eks.DescribeNodegroupInput{ClusterName: aws.String(name), NodegroupName: aws.String(ng)})
+			if err != nil {
+				return fmt.Errorf("reading EKS Node Group (%s,%s): %w", name, ng, err)
+			}
+			if d.Nodegroup != nil && d.Nodegroup.NodeRole != nil {
+				add(aws.ToString(d.Nodegroup.NodeRole), leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfNodeGroup, Source: "node group " + ng + " in cluster " + name})
+			}
+		}
+	}
+	return nil
+}
+
+// fargateProfileRoles adds the pod execution roles of the Fargate profiles.
+func fargateProfileRoles(ctx context.Context, c *conns.AWSClient, name string, add func(string, leastpriv.NodeRoleEvidence)) error {
+	fps := eks.NewListFargateProfilesPaginator(c.EKS, &eks.ListFargateProfilesInput{ClusterName: aws.String(name)})
+	for fps.HasMorePages() {
+		page, err := fps.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("listing EKS Fargate Profiles (%s): %w", name, err)
+		}
+		for _, fp := range page.FargateProfileNames {
+			d, err := c.EKS.DescribeFargateProfile(ctx, &eks.DescribeFargateProfileInput{ClusterName: aws.String(name), FargateProfileName: aws.String(fp)})
+			if err != nil {
+				return fmt.Errorf("reading EKS Fargate Profile (%s,%s): %w", name, fp, err)
+			}
+			if d.FargateProfile != nil && d.FargateProfile.PodExecutionRoleArn != nil {
+				add(aws.ToString(d.FargateProfile.PodExecutionRoleArn), leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfFargateProfile, Source: fp + " in cluster " + name})
+			}
+		}
+	}
+	return nil
+}
+
+// accessEntryRoles adds the roles of node-type access entries.
+func accessEntryRoles(ctx context.Context, c *conns.AWSClient, name string, add func(string, leastpriv.NodeRoleEvidence)) error {
+	// ListAccessEntries returns principal ARNs only; the entry type
+	// needs DescribeAccessEntry, asked only for role principals.
+	aes := eks.NewListAccessEntriesPaginator(c.EKS, &eks.ListAccessEntriesInput{ClusterName: aws.String(name)})
+	for aes.HasMorePages() {
+		page, err := aes.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("listing EKS Access Entries (%s): %w", name, err)
+		}
+		for _, p := range page.AccessEntries {
+			if !strings.Contains(p, ":role/") {
+				continue
+			}
+			d, err := c.EKS.DescribeAccessEntry(ctx, &eks.DescribeAccessEntryInput{ClusterName: aws.String(name), PrincipalArn: aws.String(p)})
+			if err != nil {
+				return fmt.Errorf("reading EKS Access Entry (%s,%s): %w", name, p, err)
+			}
+			if d.AccessEntry == nil {
+				continue
+			}
+			switch t := aws.ToString(d.AccessEntry.Type); t {
+			case "EC2_LINUX", "EC2_WINDOWS", "HYBRID_LINUX":
+				add(p, leastpriv.NodeRoleEvidence{Kind: leastpriv.NodeRoleOfAccessEntry, Source: "in cluster " + name, Detail: t})
+			}
+		}
+	}
+	return nil
+}
+
 // lookupInstanceProfiles lists the instance profiles a role is in.
 func lookupInstanceProfiles(ctx context.Context, c *conns.AWSClient, roleName string) ([]string, error) {
-	return cachedLookup(c, "podidentity/instance-profiles/"+roleName, func() ([]string, error) {
+	return cachedLookup(ctx, c, "podidentity/instance-profiles/"+roleName, func(ctx context.Context) ([]string, error) {
 		var out []string
 		p := iam.NewListInstanceProfilesForRolePaginator(c.IAM, &iam.ListInstanceProfilesForRoleInput{RoleName: aws.String(roleName)})
 		for p.HasMorePages() {
@@ -201,7 +222,7 @@ type tableLookup struct {
 
 // lookupTable describes a table once per provider instance.
 func lookupTable(ctx context.Context, c *conns.AWSClient, name string) (tableLookup, error) {
-	return cachedLookup(c, "podidentity/table/"+name, func() (tableLookup, error) {
+	return cachedLookup(ctx, c, "podidentity/table/"+name, func(ctx context.Context) (tableLookup, error) {
 		_, err := findTableByName(ctx, c.DynamoDB, name)
 		if isNotFound(err) {
 			return tableLookup{}, nil
@@ -211,4 +232,88 @@ func lookupTable(ctx context.Context, c *conns.AWSClient, name string) (tableLoo
 		}
 		return tableLookup{exists: true}, nil
 	})
+}
+
+// roleIndex is the set of the account's role names, lower-cased (IAM role
+// names are unique regardless of case); nil when the caller may not list
+// roles.
+type roleIndex map[string]bool
+
+// lookupRoleNames lists the account's roles once per provider instance, so
+// that checking that the roles of N new resources are free costs
+// ceil(roles/1000) calls instead of N GetRole calls (which, answering
+// NoSuchEntity, are the calls AWS throttles hardest at plan time).
+func lookupRoleNames(ctx context.Context, c *conns.AWSClient) (roleIndex, error) {
+	return cachedLookup(ctx, c, "podidentity/role-names", func(ctx context.Context) (roleIndex, error) {
+		out := roleIndex{}
+		p := iam.NewListRolesPaginator(c.IAM, &iam.ListRolesInput{MaxItems: aws.Int32(1000)})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if isAccessDenied(err) {
+				return nil, nil // without iam:ListRoles, GetRole per resource
+			}
+			if err != nil {
+				return nil, fmt.Errorf("listing IAM Roles: %w", err)
+			}
+			for _, r := range page.Roles {
+				out[strings.ToLower(aws.ToString(r.RoleName))] = true
+			}
+		}
+		return out, nil
+	})
+}
+
+// checkRoleFree checks that the role a new resource would create does not
+// exist. Someone else's role is an error. A role carrying this resource's
+// ownership tag is never adopted at plan: with an association using it
+// (assocRoleARN), another Terraform state manages the service account, an
+// error; without one, it is what a failed or interrupted create left: a
+// warning, since a tainted instance of this state is deleted before the
+// create, and otherwise CreateRole stops the apply before any write.
+func checkRoleFree(ctx context.Context, c *conns.AWSClient, roleName, cluster, ns, sa, assocRoleARN string, diags *diag.Diagnostics) {
+	names, err := lookupRoleNames(ctx, c)
+	if err != nil {
+		diags.AddError("Checking IAM Role", err.Error())
+		return
+	}
+	if names != nil && !names[strings.ToLower(roleName)] {
+		return
+	}
+	role, err := findRoleByName(ctx, c.IAM, roleName)
+	switch {
+	case isNotFound(err):
+		return
+	case err != nil:
+		diags.AddError("Checking IAM Role", fmt.Sprintf("reading IAM Role (%s): %s", roleName, err))
+		return
+	}
+	if roleTag(role, ownerTagKey) != ownerTagValue(cluster, ns, sa) {
+		e := leastpriv.RoleExists(roleName, cluster, ns, sa)
+		diags.AddAttributeError(path.Root("role_name"), e.Summary, e.DiagnosticDetail())
+		return
+	}
+	if assocRoleARN != "" {
+		diags.AddAttributeError(path.Root("role_name"), anotherStateSummary, anotherStateDetail(role, cluster, ns, sa))
+		return
+	}
+	diags.AddAttributeWarning(path.Root("role_name"), "Role Left By An Earlier Create",
+		fmt.Sprintf("IAM role %s exists with this resource's ownership tag but no association: a create of this resource failed or was interrupted. "+
+			"If this state tracks it as tainted, the apply deletes it first. Otherwise the apply stops before any write and says how to remove it.", roleName))
+}
+
+const anotherStateSummary = "Service Account Managed By Another State"
+
+// anotherStateDetail explains a role carrying this resource's ownership tag
+// that this state does not track.
+func anotherStateDetail(role *iamtypes.Role, cluster, ns, sa string) string {
+	roleName := aws.ToString(role.RoleName)
+	return fmt.Sprintf("IAM role %s exists and carries this resource's ownership tag (%s=%s, create token %q), but this Terraform state does not track it. "+
+		"Either another Terraform state (another workspace, directory or backend) manages cluster %s, namespace %s, service account %s, "+
+		"or an apply of this configuration was interrupted after creating the role and before saving state.\n\n"+
+		"Two states must not manage one service account, so the role is not adopted. If it is another state's, remove this resource from this configuration. "+
+		"If it is left by an interrupted apply, delete what it made and apply again:\n"+
+		"  aws eks list-pod-identity-associations --cluster-name %s --namespace %s --service-account %s   (delete the one using this role, if any)\n"+
+		"  aws iam delete-role-policy --role-name %s --policy-name %s\n"+
+		"  aws iam delete-role --role-name %s",
+		roleName, ownerTagKey, ownerTagValue(cluster, ns, sa), roleTag(role, createTokenTagKey), cluster, ns, sa, cluster, ns, sa, roleName, policyName, roleName)
 }

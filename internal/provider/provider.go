@@ -60,9 +60,11 @@ func (p *podIdentityProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"(environment variables, shared config and credentials files, SSO, web identity, container and instance credentials).",
 		Attributes: map[string]schema.Attribute{
 			"max_retries": schema.Int64Attribute{
-				Optional:            true,
-				MarkdownDescription: fmt.Sprintf("The maximum number of times an AWS API request is retried on a retryable error (throttling, 5xx). Defaults to %d, as in the AWS provider.", conns.DefaultMaxRetries),
-				Validators:          []validator.Int64{int64validator.AtLeast(0)},
+				Optional: true,
+				MarkdownDescription: fmt.Sprintf("The maximum number of times an AWS API request is retried on a retryable error (throttling, 5xx, a dropped connection), with the AWS SDK's adaptive retry mode (it slows down while AWS throttles) and no client-side retry quota. Defaults to %d, as in the AWS provider. "+
+					"An endpoint that cannot be reached is given %d attempts whatever this says, each bounded by a %s connect and a %s response timeout, so a wrong endpoint or a dead network fails within about 30 seconds with an error naming the endpoint.",
+					conns.DefaultMaxRetries, conns.DefaultUnreachableAttempts, conns.DefaultConnectTimeout, conns.DefaultResponseTimeout),
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
 			"profile": schema.StringAttribute{
 				Optional:            true,

@@ -2,15 +2,12 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/eks"
 	ekstypes "github.com/aws/aws-sdk-go-v2/service/eks/types"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -42,14 +39,10 @@ const (
 	// policyName is the name of the inline policy the resource manages.
 	policyName = "podidentity-least-privilege"
 	// ownerTagKey marks a role the resource created, with the value
-	// CLUSTER/NAMESPACE/SERVICEACCOUNT. Only a role carrying exactly the
-	// expected value is adopted after an interrupted apply. It is not part
-	// of tags or tags_all.
+	// CLUSTER/NAMESPACE/SERVICEACCOUNT. Import uses it to tell a role the
+	// resource created from an existing one. It is not part of tags or
+	// tags_all.
 	ownerTagKey = "podidentity:owner"
-
-	// propagationTimeout bounds the retries of CreatePodIdentityAssociation
-	// while a new role propagates in IAM.
-	propagationTimeout = 2 * time.Minute
 
 	defaultCreateTimeout = 5 * time.Minute
 	defaultUpdateTimeout = 5 * time.Minute
@@ -335,6 +328,7 @@ func (r *leastPrivilegeResource) ModifyPlan(ctx context.Context, req resource.Mo
 		plan.RoleARN, plan.RoleUniqueID, plan.ClusterARN = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 		plan.AssociationID, plan.AssociationARN, plan.ID = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 		markReplaced(r.client, state)
+		claimSubject(r.client, &plan, state, true, &resp.Diagnostics)
 		r.planComputedReplacing(ctx, &plan, &config, state, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
@@ -342,6 +336,7 @@ func (r *leastPrivilegeResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
+	claimSubject(r.client, &plan, state, false, &resp.Diagnostics)
 	checked := r.planComputed(ctx, &plan, &config, state, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -389,7 +384,8 @@ func (r *leastPrivilegeResource) Create(ctx context.Context, req resource.Create
 		}
 	}
 
-	out, diags := r.create(ctx, &plan)
+	token := newCreateToken()
+	out, diags := r.create(ctx, &plan, token)
 	resp.Diagnostics.Append(diags...)
 	if out == nil {
 		return
@@ -398,6 +394,10 @@ func (r *leastPrivilegeResource) Create(ctx context.Context, req resource.Create
 	// partial state makes Terraform track (and taint) it.
 	resp.Diagnostics.Append(resp.State.Set(ctx, out)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, out)...)
+	// The private state Read writes, so that a refresh right after the
+	// create finds nothing to change.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyCreateToken, createTokenBytes(token))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyDrift, driftFlags{}.bytes())...)
 }
 
 func (r *leastPrivilegeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -413,7 +413,9 @@ func (r *leastPrivilegeResource) Read(ctx context.Context, req resource.ReadRequ
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, &state)...)
 		return
 	}
-	gone, drift, diags := r.read(ctx, &state)
+	prior := state
+	read, diags := r.read(ctx, &state)
+	gone, drift := read.gone, read.drift
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -421,7 +423,14 @@ func (r *leastPrivilegeResource) Read(ctx context.Context, req resource.ReadRequ
 	if gone != "" {
 		resp.Diagnostics.AddWarning("Resource Removed From State", gone)
 		resp.State.RemoveResource(ctx)
+		// The framework wants an identity after every Read without an
+		// error, a removal included (Terraform 1.11+ otherwise fails with
+		// "Missing Resource Identity After Read"): keep the one we had.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, &prior)...)
 		return
+	}
+	if token := roleTag(read.role, createTokenTagKey); token != "" {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyCreateToken, createTokenBytes(token))...)
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyDrift, drift.bytes())...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
@@ -533,265 +542,6 @@ func (r *leastPrivilegeResource) requireClient(diags *diag.Diagnostics) bool {
 		return false
 	}
 	return true
-}
-
-// create makes the role, the inline policy and the association: exactly
-// three writes (CreateRole with its tags, PutRolePolicy,
-// CreatePodIdentityAssociation). On failure it undoes what it made; it
-// returns a non-nil model only when something remains to be tracked.
-func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivilegeResourceModel) (*leastPrivilegeResourceModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	c := r.client
-	out := *plan
-	cluster, ns, sa := plan.ClusterName.ValueString(), plan.Namespace.ValueString(), plan.ServiceAccount.ValueString()
-	roleName := plan.RoleName.ValueString()
-	brownfield := plan.brownfield()
-	tagsAll := stringMap(ctx, plan.TagsAll, &diags)
-	if diags.HasError() {
-		return nil, diags
-	}
-
-	var (
-		role        *iamtypes.Role
-		createdRole bool // by this apply, or adopted from an interrupted one
-		putPolicy   bool
-	)
-	undo := func(summary, detail string) (*leastPrivilegeResourceModel, diag.Diagnostics) {
-		diags.AddError(summary, detail)
-		var undoErrs []string
-		// Cleanup uses its own deadline: the create context may be what ran out.
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-		defer cancel()
-		if putPolicy {
-			if err := deleteRolePolicy(cctx, c.IAM, roleName); err != nil {
-				undoErrs = append(undoErrs, fmt.Sprintf("deleting IAM Role Policy (%s:%s): %s", roleName, policyName, err))
-			} else {
-				putPolicy = false
-			}
-		}
-		if createdRole && len(undoErrs) == 0 {
-			if err := deleteRole(cctx, c.IAM, roleName); err != nil {
-				undoErrs = append(undoErrs, fmt.Sprintf("deleting IAM Role (%s): %s", roleName, err))
-			} else {
-				createdRole = false
-			}
-		}
-		if len(undoErrs) == 0 {
-			return nil, diags
-		}
-		diags.AddError("Cleaning Up After a Failed Create",
-			"The resource could not remove what it had created: "+strings.Join(undoErrs, "; ")+
-				". Terraform keeps what is left in state as tainted, so the next apply deletes it before creating again.")
-		if createdRole || brownfield {
-			setRoleAttributes(&out, role)
-		}
-		out.AssociationID = types.StringNull()
-		out.AssociationARN = types.StringNull()
-		out.ID = types.StringNull()
-		if !putPolicy {
-			out.PolicyJSON = types.StringNull()
-		}
-		return &out, diags
-	}
-
-	if brownfield {
-		var err error
-		role, err = findRoleByName(ctx, c.IAM, roleName)
-		if err != nil {
-			diags.AddError("reading IAM Role", fmt.Sprintf("IAM Role (%s): %s", roleName, err))
-			return nil, diags
-		}
-	} else {
-		trust := plan.TrustPolicyJSON.ValueString()
-		tags := iamTags(tagsAll)
-		tags = append(tags, iamtypes.Tag{Key: aws.String(ownerTagKey), Value: aws.String(ownerTagValue(cluster, ns, sa))})
-		input := &iam.CreateRoleInput{
-			RoleName:                 aws.String(roleName),
-			Path:                     aws.String(plan.RolePath.ValueString()),
-			AssumeRolePolicyDocument: aws.String(trust),
-			MaxSessionDuration:       aws.Int32(int32(plan.MaxSessionDuration.ValueInt64())),
-			Tags:                     tags,
-		}
-		if v := plan.RoleDescription.ValueString(); v != "" {
-			input.Description = aws.String(v)
-		}
-		if v := plan.PermissionsBoundary.ValueString(); v != "" {
-			input.PermissionsBoundary = aws.String(v)
-		}
-		o, err := c.IAM.CreateRole(ctx, input)
-		switch {
-		case err == nil:
-			role, createdRole = o.Role, true
-		case isAWSErr[*iamtypes.EntityAlreadyExistsException](err):
-			existing, ferr := findRoleByName(ctx, c.IAM, roleName)
-			if ferr != nil || roleTag(existing, ownerTagKey) != ownerTagValue(cluster, ns, sa) {
-				e := leastpriv.RoleExists(roleName, cluster, ns, sa)
-				diags.AddError(e.Summary, e.DiagnosticDetail())
-				return nil, diags
-			}
-			// Our own role, left by an interrupted apply: adopt it and
-			// bring its trust policy up to date.
-			tflog.Info(ctx, "adopting IAM role left by an interrupted apply", map[string]any{"role": roleName})
-			role, createdRole = existing, true
-			if !equivalentPolicies(aws.ToString(existing.AssumeRolePolicyDocument), trust) {
-				if _, err := c.IAM.UpdateAssumeRolePolicy(ctx, &iam.UpdateAssumeRolePolicyInput{RoleName: aws.String(roleName), PolicyDocument: aws.String(trust)}); err != nil {
-					return undo("updating IAM Role trust policy", fmt.Sprintf("IAM Role (%s): %s", roleName, err))
-				}
-				role.AssumeRolePolicyDocument = aws.String(trust)
-			}
-		default:
-			diags.AddError("creating IAM Role", fmt.Sprintf("IAM Role (%s): %s", roleName, err))
-			return nil, diags
-		}
-	}
-
-	if _, err := c.IAM.PutRolePolicy(ctx, &iam.PutRolePolicyInput{
-		RoleName:       aws.String(roleName),
-		PolicyName:     aws.String(policyName),
-		PolicyDocument: aws.String(plan.PolicyJSON.ValueString()),
-	}); err != nil {
-		return undo("creating IAM Role Policy", fmt.Sprintf("IAM Role Policy (%s:%s): %s", roleName, policyName, err))
-	}
-	putPolicy = true
-
-	input := &eks.CreatePodIdentityAssociationInput{
-		ClusterName:    aws.String(cluster),
-		Namespace:      aws.String(ns),
-		ServiceAccount: aws.String(sa),
-		RoleArn:        role.Arn,
-		Tags:           tagsAll,
-	}
-	if v := plan.TargetRoleARN.ValueString(); v != "" {
-		input.TargetRoleArn = aws.String(v)
-	}
-	if plan.DisableSessionTags.ValueBool() {
-		input.DisableSessionTags = aws.Bool(true)
-	}
-	assoc, err := createAssociation(ctx, c.EKS, input)
-	if isAWSErr[*ekstypes.ResourceInUseException](err) {
-		// Our own association, left by an interrupted apply, is adopted;
-		// anyone else's is an error.
-		if existing, ferr := findAssociationForServiceAccount(ctx, c.EKS, cluster, ns, sa); ferr == nil && aws.ToString(existing.RoleArn) == aws.ToString(role.Arn) {
-			assoc, err = existing, nil
-		}
-	}
-	if err != nil {
-		return undo("creating EKS Pod Identity Association",
-			fmt.Sprintf("EKS Pod Identity Association (cluster %s, namespace %s, service account %s, role %s): %s", cluster, ns, sa, aws.ToString(role.Arn), err))
-	}
-
-	setRoleAttributes(&out, role)
-	setAssociationAttributes(&out, assoc)
-	return &out, diags
-}
-
-// createAssociation retries only IAM propagation: EKS answers
-// InvalidParameterException "Role provided in the request does not exist"
-// until a new role is visible to it.
-func createAssociation(ctx context.Context, conn *eks.Client, input *eks.CreatePodIdentityAssociationInput) (*ekstypes.PodIdentityAssociation, error) {
-	ctx, cancel := context.WithTimeout(ctx, propagationTimeout)
-	defer cancel()
-	start := time.Now()
-	delay := 500 * time.Millisecond
-	for {
-		out, err := conn.CreatePodIdentityAssociation(ctx, input)
-		if err == nil {
-			return out.Association, nil
-		}
-		if !isRolePropagationError(err) {
-			return nil, err
-		}
-		tflog.Debug(ctx, "IAM role not yet visible to EKS; retrying", map[string]any{"delay": delay.String()})
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("IAM role still not visible to EKS after retrying for %s (at most %s, within the create timeout): %w",
-				time.Since(start).Round(time.Second), propagationTimeout, err)
-		case <-time.After(delay):
-		}
-		delay = min(delay*2, 5*time.Second)
-	}
-}
-
-func isRolePropagationError(err error) bool {
-	var ipe *ekstypes.InvalidParameterException
-	return errors.As(err, &ipe) && strings.Contains(ipe.ErrorMessage(), "Role provided in the request does not exist")
-}
-
-func isAWSErr[T error](err error) bool {
-	var t T
-	return err != nil && errors.As(err, &t)
-}
-
-// findAssociationForServiceAccount returns the association serving a
-// namespace/service account, with its role ARN.
-func findAssociationForServiceAccount(ctx context.Context, conn *eks.Client, cluster, ns, sa string) (*ekstypes.PodIdentityAssociation, error) {
-	out, err := conn.ListPodIdentityAssociations(ctx, &eks.ListPodIdentityAssociationsInput{
-		ClusterName: aws.String(cluster), Namespace: aws.String(ns), ServiceAccount: aws.String(sa),
-	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out.Associations) == 0 {
-		return nil, &notFoundError{what: "EKS Pod Identity Association", id: cluster + "/" + ns + "/" + sa}
-	}
-	return findPodIdentityAssociationByTwoPartKey(ctx, conn, cluster, aws.ToString(out.Associations[0].AssociationId))
-}
-
-func deleteRolePolicy(ctx context.Context, conn *iam.Client, roleName string) error {
-	_, err := conn.DeleteRolePolicy(ctx, &iam.DeleteRolePolicyInput{RoleName: aws.String(roleName), PolicyName: aws.String(policyName)})
-	if isAWSErr[*iamtypes.NoSuchEntityException](err) {
-		return nil
-	}
-	return err
-}
-
-func deleteRole(ctx context.Context, conn *iam.Client, roleName string) error {
-	_, err := conn.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String(roleName)})
-	if isAWSErr[*iamtypes.NoSuchEntityException](err) {
-		return nil
-	}
-	return err
-}
-
-func deleteAssociation(ctx context.Context, conn *eks.Client, cluster, assocID string) error {
-	_, err := conn.DeletePodIdentityAssociation(ctx, &eks.DeletePodIdentityAssociationInput{ClusterName: aws.String(cluster), AssociationId: aws.String(assocID)})
-	if isAWSErr[*ekstypes.ResourceNotFoundException](err) {
-		return nil
-	}
-	return err
-}
-
-// delete removes the association, the inline policy and (unless brownfield)
-// the role. Not found is done.
-func (r *leastPrivilegeResource) delete(ctx context.Context, state *leastPrivilegeResourceModel) diag.Diagnostics {
-	var diags diag.Diagnostics
-	c := r.client
-	cluster, assocID := state.ClusterName.ValueString(), state.AssociationID.ValueString()
-	if assocID != "" {
-		if err := deleteAssociation(ctx, c.EKS, cluster, assocID); err != nil {
-			diags.AddError("deleting EKS Pod Identity Association", fmt.Sprintf("EKS Pod Identity Association (%s,%s): %s", cluster, assocID, err))
-			return diags
-		}
-	}
-	roleName := state.RoleName.ValueString()
-	if roleName == "" {
-		return diags
-	}
-	if err := deleteRolePolicy(ctx, c.IAM, roleName); err != nil {
-		diags.AddError("deleting IAM Role Policy", fmt.Sprintf("IAM Role Policy (%s:%s): %s", roleName, policyName, err))
-		return diags
-	}
-	if state.brownfield() {
-		return diags
-	}
-	if err := deleteRole(ctx, c.IAM, roleName); err != nil {
-		detail := fmt.Sprintf("IAM Role (%s): %s", roleName, err)
-		if isAWSErr[*iamtypes.DeleteConflictException](err) {
-			detail += "\n\nSomething outside this resource attached policies or instance profiles to the role. Detach them, then destroy again."
-		}
-		diags.AddError("deleting IAM Role", detail)
-	}
-	return diags
 }
 
 // setRoleAttributes copies the role's computed attributes.

@@ -1,12 +1,15 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -100,14 +103,17 @@ func TestAccLeastPrivilege_undoFails(t *testing.T) {
 	})
 }
 
-// TestAccLeastPrivilege_adoptsOwnRole finds the role of an interrupted
-// apply (same ownership tag) and adopts it instead of failing.
-func TestAccLeastPrivilege_adoptsOwnRole(t *testing.T) {
+// TestAccLeastPrivilege_leftoverRoleNotAdopted finds a role with this
+// resource's ownership tag and another create token, and no association
+// (what an interrupted apply of another state, or of this one, leaves): the
+// plan warns, the apply stops at CreateRole with the way out, and nothing
+// is adopted or written. After the documented clean-up the apply converges.
+func TestAccLeastPrivilege_leftoverRoleNotAdopted(t *testing.T) {
 	t.Parallel()
 	seed := awsemu.DefaultSeed()
 	seed.IAMRoles = append(seed.IAMRoles, awsemu.SeedRole{
 		Name: "eks-workshop-carts-carts", AssumeRolePolicy: []byte(lpPodsTrust),
-		Tags: map[string]string{"podidentity:owner": "eks-workshop/carts/carts"},
+		Tags: map[string]string{"podidentity:owner": "eks-workshop/carts/carts", "podidentity:create-token": "feedfacefeedfacefeedface"},
 	})
 	env := lpAccTest(t, seed)
 	env.SkipUnlessEmulator(t)
@@ -116,7 +122,22 @@ func TestAccLeastPrivilege_adoptsOwnRole(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
 		CheckDestroy:             lpCheckDestroyed(env, "eks-workshop-carts-carts"),
 		Steps: []resource.TestStep{
-			{Config: cfg, Check: lpCheckRemotePolicy(env, "eks-workshop-carts-carts", "dynamodb:PutItem")},
+			{
+				PreConfig:   env.Emu.ResetLog,
+				Config:      cfg,
+				ExpectError: lpErr(`(?s)Service Account Managed By Another State.*create token "feedfacefeedfacefeedface"`),
+			},
+			{
+				PreConfig: func() {
+					if w := lpWrites(env.Emu.RequestLog()); len(w) != 1 || w[0] != "iam:CreateRole" {
+						t.Errorf("writes = %v, want only the refused CreateRole", w)
+					}
+					if _, err := env.IAM().DeleteRole(context.Background(), &iam.DeleteRoleInput{RoleName: aws.String("eks-workshop-carts-carts")}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg, Check: lpCheckRemotePolicy(env, "eks-workshop-carts-carts", "dynamodb:PutItem"),
+			},
 			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -163,102 +164,107 @@ func grantsFromPolicy(ctx context.Context, doc string) ([]tableGrantModel, bool)
 	if err != nil {
 		return nil, false
 	}
-	type found struct {
-		actions         []string
-		indexes, stream bool
-		streamActs      []string
-	}
-	byTable := map[string]*found{}
-	var order []string
-	var wildcard []string
-	for _, st := range p.Statements {
-		if st.Effect != leastpriv.EffectAllow || len(st.Resource) != 1 || st.Condition != nil {
-			return nil, false
-		}
-		res := st.Resource[0]
-		if res == "*" {
-			wildcard = append(wildcard, st.Action...)
-			continue
-		}
-		table, sub, _ := strings.Cut(res, "/index/")
-		if sub == "" {
-			table, sub, _ = strings.Cut(res, "/stream/")
-			if sub != "" {
-				if f := byTable[table]; f != nil {
-					f.stream = true
-					f.streamActs = append(f.streamActs, st.Action...)
-				} else {
-					byTable[table] = &found{stream: true, streamActs: st.Action}
-					order = append(order, table)
-				}
-				continue
-			}
-		} else {
-			if f := byTable[table]; f != nil {
-				f.indexes = true
-			} else {
-				byTable[table] = &found{indexes: true}
-				order = append(order, table)
-			}
-			continue
-		}
-		if f := byTable[table]; f != nil {
-			f.actions = append(f.actions, st.Action...)
-		} else {
-			byTable[table] = &found{actions: st.Action}
-			order = append(order, table)
-		}
-	}
-	var grants []tableGrantModel
-	for _, table := range order {
-		f := byTable[table]
-		g := tableGrantModel{
-			ARN:     types.StringValue(table),
-			Access:  types.StringValue(string(leastpriv.AccessRead)),
-			Actions: types.SetNull(types.StringType),
-			Indexes: types.BoolValue(f.indexes),
-			Streams: types.BoolValue(f.stream),
-		}
-		if level, ok := accessLevelOf(f.actions); ok {
-			g.Access = types.StringValue(string(level))
-		} else {
-			acts := append([]string(nil), f.actions...)
-			if f.stream {
-				// Stream actions beyond the standard three were listed.
-				for _, a := range f.streamActs {
-					if !contains(leastpriv.StreamReadActions(), a) {
-						acts = append(acts, a)
-					}
-				}
-			}
-			acts = append(acts, wildcard...)
-			vals := make([]attr.Value, 0, len(acts))
-			for _, a := range sortedUniqueStrings(acts) {
-				vals = append(vals, types.StringValue(a))
-			}
-			g.Actions = types.SetValueMust(types.StringType, vals)
-		}
-		if !f.indexes {
-			// indexes has no effect without an index action: read back
-			// the default, as a configuration that leaves it out has.
-			var acts []string
-			if g.Actions.IsNull() {
-				acts, _ = leastpriv.AccessActions(leastpriv.Access(g.Access.ValueString()))
-			} else {
-				_ = g.Actions.ElementsAs(ctx, &acts, false)
-			}
-			g.Indexes = types.BoolValue(!anyIndexAction(acts))
-		}
-		grants = append(grants, g)
-	}
-	if len(grants) == 0 {
+	byTable, order, wildcard, ok := policyTables(p)
+	if !ok || len(order) == 0 {
 		return nil, false
+	}
+	grants := make([]tableGrantModel, 0, len(order))
+	for _, table := range order {
+		grants = append(grants, grantOf(ctx, table, byTable[table], wildcard))
 	}
 	again, diags := generatePolicyJSON(ctx, grants)
 	if diags.HasError() || !equivalentPolicies(again, doc) {
 		return nil, false
 	}
 	return grants, true
+}
+
+// policyTable is what a generated policy grants on one table.
+type policyTable struct {
+	actions         []string
+	indexes, stream bool
+	streamActs      []string
+}
+
+// policyTables groups a generated policy's statements by table, in order
+// of appearance; wildcard holds the actions granted on "*". ok is false for
+// a statement this resource never writes.
+func policyTables(p *leastpriv.Policy) (byTable map[string]*policyTable, order, wildcard []string, ok bool) {
+	byTable = map[string]*policyTable{}
+	get := func(table string) *policyTable {
+		f := byTable[table]
+		if f == nil {
+			f = &policyTable{}
+			byTable[table] = f
+			order = append(order, table)
+		}
+		return f
+	}
+	for _, st := range p.Statements {
+		if st.Effect != leastpriv.EffectAllow || len(st.Resource) != 1 || st.Condition != nil {
+			return nil, nil, nil, false
+		}
+		res := st.Resource[0]
+		if res == "*" {
+			wildcard = append(wildcard, st.Action...)
+			continue
+		}
+		if table, sub, _ := strings.Cut(res, "/index/"); sub != "" {
+			get(table).indexes = true
+			continue
+		}
+		if table, sub, _ := strings.Cut(res, "/stream/"); sub != "" {
+			f := get(table)
+			f.stream = true
+			f.streamActs = append(f.streamActs, st.Action...)
+			continue
+		}
+		f := get(res)
+		f.actions = append(f.actions, st.Action...)
+	}
+	return byTable, order, wildcard, true
+}
+
+// grantOf is the dynamodb_tables element that generates what f grants.
+func grantOf(ctx context.Context, table string, f *policyTable, wildcard []string) tableGrantModel {
+	g := tableGrantModel{
+		ARN:     types.StringValue(table),
+		Access:  types.StringValue(string(leastpriv.AccessRead)),
+		Actions: types.SetNull(types.StringType),
+		Indexes: types.BoolValue(f.indexes),
+		Streams: types.BoolValue(f.stream),
+	}
+	if level, ok := accessLevelOf(f.actions); ok {
+		g.Access = types.StringValue(string(level))
+	} else {
+		acts := slices.Clone(f.actions)
+		if f.stream {
+			// Stream actions beyond the standard three were listed.
+			for _, a := range f.streamActs {
+				if !slices.Contains(leastpriv.StreamReadActions(), a) {
+					acts = append(acts, a)
+				}
+			}
+		}
+		acts = append(acts, wildcard...)
+		vals := make([]attr.Value, 0, len(acts))
+		for _, a := range sortedUniqueStrings(acts) {
+			vals = append(vals, types.StringValue(a))
+		}
+		g.Actions = types.SetValueMust(types.StringType, vals)
+	}
+	if !f.indexes {
+		// indexes has no effect without an index action: read back the
+		// default, as a configuration that leaves it out has.
+		var acts []string
+		if g.Actions.IsNull() {
+			acts, _ = leastpriv.AccessActions(leastpriv.Access(g.Access.ValueString()))
+		} else {
+			_ = g.Actions.ElementsAs(ctx, &acts, false)
+		}
+		g.Indexes = types.BoolValue(!anyIndexAction(acts))
+	}
+	return g
 }
 
 // accessLevelOf names the access level whose actions are exactly acts.
@@ -284,15 +290,6 @@ func sortedUniqueStrings(s []string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if strings.EqualFold(x, v) {
-			return true
-		}
-	}
-	return false
 }
 
 // validationDiag turns a leastpriv error into a diagnostic with its wording.
