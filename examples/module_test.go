@@ -6,14 +6,42 @@ package examples_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/go-version"
+
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 )
+
+// skipBelow skips a test when the CLI reports a version older than
+// minVersion. The module calls provider functions: Terraform 1.8 and
+// OpenTofu 1.7 have them (1.7 lets OpenTofu 1.7 run it; no Terraform 1.7
+// is tested).
+func skipBelow(t *testing.T, tf, minVersion string) {
+	t.Helper()
+	out, err := exec.Command(tf, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("%s version -json: %v", tf, err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("%s version -json: %v", tf, err)
+	}
+	got, err := version.NewVersion(v.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.LessThan(version.Must(version.NewVersion(minVersion))) {
+		t.Skipf("%s %s has no provider functions (the module needs %s or later)", filepath.Base(tf), v.Version, minVersion)
+	}
+}
 
 // cli is the Terraform or OpenTofu CLI to run: TF_ACC_TERRAFORM_PATH (as
 // make test sets it), else the repo's bin/tofu (make tofu).
@@ -104,6 +132,7 @@ func run(t *testing.T, env []string, dir, name string, args ...string) (string, 
 func TestModule_dynamoDBPodRole_tftest(t *testing.T) {
 	t.Parallel()
 	tf := cli(t)
+	skipBelow(t, tf, "1.7.0")
 	env := providers(t)
 	dir := t.TempDir()
 	copyModule(t, "dynamodb-pod-role", dir)
@@ -131,6 +160,7 @@ func TestModule_dynamoDBPodRole_tftest(t *testing.T) {
 func TestModule_dynamoDBPodRole_leastprivOnPlan(t *testing.T) {
 	t.Parallel()
 	tf := cli(t)
+	skipBelow(t, tf, "1.7.0")
 	env := providers(t)
 	tests := map[string]struct {
 		extra string
