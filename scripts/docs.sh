@@ -6,6 +6,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 export GOTOOLCHAIN=local CHECKPOINT_DISABLE=1
+# The rules reference guide is generated from leastpriv's rule table and
+# examples/rules (examples/rules_test.go); tfplugindocs then renders it.
+UPDATE_DOCS=1 go test -count=1 -run '^TestRulesReference$' ./examples >/dev/null
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 plat="$(go env GOOS)_$(go env GOARCH)"

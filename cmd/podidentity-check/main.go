@@ -65,10 +65,12 @@ const usageText = `Usage: podidentity-check [flags] PLAN_JSON
 
 Reviews the JSON form of a Terraform or OpenTofu plan (terraform show -json
 PLANFILE > plan.json; "-" reads standard input) for EKS Pod Identity
-least-privilege problems.
+least-privilege problems. Given a binary plan (terraform plan -out=PLANFILE),
+it runs terraform show -json (or tofu) itself, in the plan's directory.
 
 Flags:
-  --format text|json|sarif    report format (default text)
+  --format text|json|sarif|junit
+                              report format (default text)
   --fail-on error|warning|never
                               exit 1 when a finding is at or above this
                               severity (default error)
@@ -134,9 +136,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageErr("unknown rule %q for --explain (rules: %s)", *explain, ruleIDs(rules))
 	}
 	switch *format {
-	case "text", "json", "sarif":
+	case "text", "json", "sarif", "junit":
 	default:
-		return usageErr("invalid --format %q: use text, json or sarif", *format)
+		return usageErr("invalid --format %q: use text, json, sarif or junit", *format)
 	}
 	switch *failOn {
 	case "error", "warning", "never":
@@ -164,6 +166,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if path == "-" {
 		name = "stdin"
 	} else {
+		if isBinaryPlan(path) {
+			jsonPath, cleanup, err := showPlanJSON(path, stderr)
+			if err != nil {
+				fmt.Fprintf(stderr, "%s: %s\n", progName, err)
+				return exitUsage
+			}
+			defer cleanup()
+			path = jsonPath
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: %s\n", progName, describeOpenError(path, err))
@@ -186,8 +197,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch *format {
 	case "json":
 		err = review.WriteJSON(stdout)
+	case "junit":
+		err = writeJUnit(stdout, review, rules, disabled, name)
 	case "sarif":
-		uri := filepath.ToSlash(path)
+		uri := filepath.ToSlash(name) // the plan as given, also for a binary plan
 		if path == "-" {
 			uri = "plan.json"
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/internal/acctest"
 	"github.com/eks-podidentity/terraform-provider-podidentity/internal/awsemu"
@@ -21,7 +22,10 @@ import (
 // (aws_dynamodb_table, aws_eks_cluster, aws_iam_role...). With no registry
 // here, those come from the test-only provider that has the AWS provider's
 // schemas, while podidentity runs for real against the emulator. Each
-// example file is applied verbatim, then planned again to prove it settles.
+// example file is applied verbatim, then planned again to prove it settles,
+// then destroyed. `make test` runs them with OpenTofu, Terraform 1.5.7 and
+// the newest Terraform (see GNUmakefile); examples that call provider
+// functions are skipped below Terraform 1.8.
 const examplesSupport = `
 provider "aws" {}
 
@@ -46,9 +50,16 @@ resource "aws_eks_cluster" "this" {
   role_arn = "arn:aws:iam::123456789012:role/eks-cluster"
 }
 
+# The data source, not the function: the examples also run on Terraform 1.5.
+data "podidentity_trust_policy" "support" {
+  cluster_arn     = aws_eks_cluster.this.arn
+  namespace       = "carts"
+  service_account = "carts"
+}
+
 resource "aws_iam_role" "carts" {
   name               = "carts-app"
-  assume_role_policy = provider::podidentity::trust_policy(aws_eks_cluster.this.arn, "carts", "carts")
+  assume_role_policy = data.podidentity_trust_policy.support.json
 }
 `
 
@@ -95,7 +106,12 @@ func TestAccExamples_apply(t *testing.T) {
 		t.Fatal(err)
 	}
 	files = append(files, fns...)
-	if len(files) < 4 {
+	dss, err := filepath.Glob("../../examples/data-sources/*/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, dss...)
+	if len(files) < 7 {
 		t.Fatalf("found only %d example files", len(files))
 	}
 	for _, file := range files {
@@ -121,7 +137,13 @@ func TestAccExamples_apply(t *testing.T) {
 			cfg = strings.Replace(cfg, `variable "tables" {`, `variable "tables" {
   default = [{ arn = "arn:aws:dynamodb:us-west-2:123456789012:table/carts" }]`, 1)
 			step := resource.TestStep{Config: cfg}
+			var versionChecks []tfversion.TerraformVersionCheck
+			if strings.Contains(string(src), "provider::") {
+				// Provider functions: Terraform 1.8, OpenTofu 1.7.
+				versionChecks = append(versionChecks, tfversion.SkipBelow(tfversion.Version1_8_0))
+			}
 			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   versionChecks,
 				ProtoV6ProviderFactories: exampleFactories(),
 				Steps: []resource.TestStep{
 					step,

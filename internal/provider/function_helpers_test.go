@@ -53,7 +53,7 @@ func TestFunctions_definitions(t *testing.T) {
 		}
 	}
 	sort.Strings(names)
-	if want := []string{"default_role_name", "dynamodb_policy", "trust_policy"}; fmt.Sprint(names) != fmt.Sprint(want) {
+	if want := []string{"default_role_name", "dynamodb_policy", "review_policy", "trust_policy"}; fmt.Sprint(names) != fmt.Sprint(want) {
 		t.Errorf("functions %v, want %v", names, want)
 	}
 }

@@ -278,13 +278,17 @@ func (p *podIdentityProvider) Resources(context.Context) []func() resource.Resou
 }
 
 func (p *podIdentityProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return []func() datasource.DataSource{
+		NewDynamoDBPolicyDataSource,
+		NewTrustPolicyDataSource,
+	}
 }
 
 func (p *podIdentityProvider) Functions(context.Context) []func() function.Function {
 	return []func() function.Function{
 		NewDefaultRoleNameFunction,
 		NewDynamoDBPolicyFunction,
+		NewReviewPolicyFunction,
 		NewTrustPolicyFunction,
 	}
 }

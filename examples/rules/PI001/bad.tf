@@ -1,0 +1,17 @@
+# The node role of the node group gets DynamoDB access: every pod on the nodes has it.
+resource "aws_iam_role" "node" {
+  name = "eks-node"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_iam_role_policy" "node_dynamodb" {
+  name = "carts"
+  role = aws_iam_role.node.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["dynamodb:GetItem", "dynamodb:PutItem"], Resource = "arn:aws:dynamodb:us-west-2:123456789012:table/carts" }]
+  })
+}

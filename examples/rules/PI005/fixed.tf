@@ -1,0 +1,34 @@
+# Trusted by pods.eks.amazonaws.com only; nodes have a role of their own.
+resource "aws_iam_role" "carts" {
+  name = "carts"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "pods.eks.amazonaws.com" }
+      Action    = ["sts:AssumeRole", "sts:TagSession"]
+      Condition = {
+        StringEquals = {
+          "aws:RequestTag/kubernetes-namespace"       = "carts"
+          "aws:RequestTag/kubernetes-service-account" = "carts"
+        }
+      }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "carts" {
+  name = "dynamodb"
+  role = aws_iam_role.carts.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["dynamodb:GetItem"], Resource = "arn:aws:dynamodb:us-west-2:123456789012:table/carts" }]
+  })
+}
+
+resource "aws_eks_pod_identity_association" "carts" {
+  cluster_name    = "eks-workshop"
+  namespace       = "carts"
+  service_account = "carts"
+  role_arn        = aws_iam_role.carts.arn
+}

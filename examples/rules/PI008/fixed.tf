@@ -1,0 +1,43 @@
+# The grant is on a Pod Identity role, which no node can use, so an unknown table ARN is fine.
+resource "aws_dynamodb_table" "orders" {
+  name     = "orders"
+  hash_key = "id"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+
+resource "aws_iam_role" "carts" {
+  name = "carts"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "pods.eks.amazonaws.com" }
+      Action    = ["sts:AssumeRole", "sts:TagSession"]
+      Condition = {
+        StringEquals = {
+          "aws:RequestTag/kubernetes-namespace"       = "carts"
+          "aws:RequestTag/kubernetes-service-account" = "carts"
+        }
+      }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "carts" {
+  name = "dynamodb"
+  role = aws_iam_role.carts.name
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["dynamodb:GetItem"], Resource = aws_dynamodb_table.orders.arn }]
+  })
+}
+
+resource "aws_eks_pod_identity_association" "carts" {
+  cluster_name    = "eks-workshop"
+  namespace       = "carts"
+  service_account = "carts"
+  role_arn        = aws_iam_role.carts.arn
+}
