@@ -174,10 +174,57 @@ func (b *planInventoryBuilder) addDataRole(res *planResource) {
 // permissions boundary.
 func (b *planInventoryBuilder) role(res *planResource, self RoleRef) *Role {
 	boundary := b.policyARN(res, []any{"permissions_boundary"})
-	return &Role{
+	role := &Role{
 		Address: res.Address, Name: self.Name, ARN: self.ARN, TrustPolicy: b.document(res, []any{"assume_role_policy"}),
 		PermissionsBoundary: boundary.val, PermissionsBoundaryAddress: boundary.addr,
 	}
+	if role.TrustPolicy.Unknown {
+		role.TrustReferences = b.trustReferences(res, []any{"assume_role_policy"})
+	}
+	return role
+}
+
+// trustReferences lists the roles that the configuration of an unknown
+// trust policy refers to: directly (jsonencode with AWS =
+// aws_iam_role.node.arn, through module variables and outputs) or through
+// the principals of an aws_iam_policy_document data source.
+func (b *planInventoryBuilder) trustReferences(res *planResource, path []any) []RoleRef {
+	var out []RoleRef
+	seen := map[string]bool{}
+	var walk func(res *planResource, e *tfjson.Expression, depth int)
+	walkAll := func(res *planResource, exprs map[string]*tfjson.Expression, depth int) {
+		for _, k := range sortedKeys(exprs) {
+			walk(res, exprs[k], depth)
+		}
+	}
+	walk = func(res *planResource, e *tfjson.Expression, depth int) {
+		if e == nil || e.ExpressionData == nil || depth > 4 {
+			return
+		}
+		for _, nb := range e.NestedBlocks {
+			walkAll(res, nb, depth)
+		}
+		for _, v := range b.r.exprAll(b.r.scopeOf(res), e, 1) {
+			if v.addr == "" || seen[v.addr] {
+				continue
+			}
+			seen[v.addr] = true
+			target := b.r.byAddr[v.addr]
+			if target == nil {
+				continue
+			}
+			switch {
+			case target.Type == "aws_iam_role":
+				out = append(out, b.roleRefFrom(v))
+			case target.Mode == "data" && target.Type == "aws_iam_policy_document":
+				if cr := b.r.configResource(target); cr != nil {
+					walkAll(target, cr.Expressions, depth+1)
+				}
+			}
+		}
+	}
+	walk(res, b.r.configExpr(res, path), 0)
+	return out
 }
 
 // addLeastPrivilege adds this provider's resource: a role it creates (or

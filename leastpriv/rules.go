@@ -30,12 +30,24 @@ const (
 
 // Rule describes one check.
 type Rule struct {
-	ID          string
-	Name        string
-	Severity    string
-	Description string // one sentence
-	Remediation string // one sentence
-	HelpText    string // a paragraph: why it matters
+	ID   string
+	Name string
+	// Severity is the rule's verdict on a role that workloads on the
+	// cluster can obtain (Pod Identity, IRSA, node and Fargate pod
+	// execution roles, and roles those can assume): the one severity of
+	// the project. The CLI's default --fail-on error fails a plan on every
+	// error, and podidentity_least_privilege refuses at plan time every
+	// grant that an error rule describes (ValidateTableARN,
+	// ValidateActions).
+	Severity string
+	// SeverityElsewhere, when set, is the severity of the rule's findings
+	// on a policy that no workload of the plan can obtain (a customer
+	// managed policy attached to no role, roles only people or services
+	// assume).
+	SeverityElsewhere string
+	Description       string // one sentence
+	Remediation       string // one sentence
+	HelpText          string // a paragraph: why it matters
 }
 
 // Finding is one problem found by Check.
@@ -75,19 +87,19 @@ var rules = []Rule{
 			"A role is a node role when its trust policy admits ec2.amazonaws.com, or a node group, EKS Auto Mode cluster, instance profile, EC2/hybrid access entry or Fargate profile uses it.",
 	},
 	{
-		ID: RuleWildcardResource, Name: "Wildcard DynamoDB resource", Severity: SeverityWarning,
+		ID: RuleWildcardResource, Name: "Wildcard DynamoDB resource", Severity: SeverityError, SeverityElsewhere: SeverityWarning,
 		Description: "An Allow statement grants DynamoDB data actions on a wildcard resource (\"*\", a glob in the table name, region, account or partition, or NotResource).",
 		Remediation: "Name each table by its ARN (plus TABLE/index/* or TABLE/stream/* where needed).",
 		HelpText:    "A wildcard resource grants the actions on every matching table, including tables created later. Actions that only accept Resource \"*\" (dynamodb:ListStreams, dynamodb:UpdateAbacStatus) are not reported: they cannot be narrowed to a table.",
 	},
 	{
-		ID: RuleWildcardAction, Name: "Wildcard DynamoDB action", Severity: SeverityWarning,
+		ID: RuleWildcardAction, Name: "Wildcard DynamoDB action", Severity: SeverityError, SeverityElsewhere: SeverityWarning,
 		Description: "An Allow statement grants DynamoDB actions through a wildcard action pattern such as \"dynamodb:*\", \"dynamodb:Get*\" or \"*\".",
 		Remediation: "List the DynamoDB actions the workload calls, or use an access level (read, write, read_write).",
 		HelpText:    "Action wildcards grant actions nobody reviewed, including ones AWS adds later (DynamoDB gained several actions in recent years).",
 	},
 	{
-		ID: RuleNotActionNotResource, Name: "Allow with NotAction or NotResource", Severity: SeverityWarning,
+		ID: RuleNotActionNotResource, Name: "Allow with NotAction or NotResource", Severity: SeverityError, SeverityElsewhere: SeverityWarning,
 		Description: "An Allow statement uses NotAction or NotResource and thereby grants DynamoDB actions.",
 		Remediation: "Replace NotAction/NotResource in Allow statements by explicit Action and Resource lists.",
 		HelpText:    "Allow with NotAction grants every action except those listed, across all services, and NotResource every resource except those listed.",
@@ -210,6 +222,10 @@ type checker struct {
 	mpByARN  map[string]*ManagedPolicy
 
 	pendingUnknownFacts []unknownFact
+
+	workload      map[*roleInfo]bool // see isWorkloadRole
+	partition     string             // see partitionOf
+	partitionDone bool
 }
 
 // Check evaluates the rules over an inventory and returns the findings,
@@ -244,6 +260,7 @@ func checkInventory(inv *Inventory, opts CheckOptions, pre map[string]*docInfo) 
 	c.collectNodeFacts()
 	c.collectReaches()
 	c.resolveBoundaries()
+	c.propagateNodeReach()
 	c.checkReaches()
 	c.checkRoles()
 	c.checkIMDS()
@@ -264,10 +281,18 @@ func checkInventory(inv *Inventory, opts CheckOptions, pre map[string]*docInfo) 
 }
 
 func (c *checker) add(ruleID, address, role, message string, evidence []string, remediation string) {
+	c.addSeverity(ruleID, "", address, role, message, evidence, remediation)
+}
+
+// addSeverity is add with the severity given (the rule's when empty).
+func (c *checker) addSeverity(ruleID, severity, address, role, message string, evidence []string, remediation string) {
 	if c.disabled[ruleID] {
 		return
 	}
 	r := ruleByID(ruleID)
+	if severity != "" {
+		r.Severity = severity
+	}
 	if remediation == "" {
 		remediation = r.Remediation
 	}
@@ -737,6 +762,9 @@ func (c *checker) checkReaches() {
 		awsMgd  bool
 		doc     *docInfo
 		roles   map[string]bool
+		// workload: some role the policy reaches (or may reach: a role
+		// unknown until apply) is a workload role.
+		workload bool
 	}
 	uses := map[string]*policyUse{}
 	var order []string
@@ -759,6 +787,9 @@ func (c *checker) checkReaches() {
 		if r.role != nil {
 			u.roles[r.role.key] = true
 		}
+		if r.role == nil || c.isWorkloadRole(r.role) {
+			u.workload = true
+		}
 		c.checkNodeRoleReach(r, denies)
 	}
 	// Customer managed policies that are not attached are still checked.
@@ -778,7 +809,7 @@ func (c *checker) checkReaches() {
 		if u.doc == nil || u.doc.err != nil {
 			continue
 		}
-		c.checkPolicyShape(u.address, u.label, strings.Join(sortedKeys(u.roles), ", "), u.awsMgd, u.doc)
+		c.checkPolicyShape(u.address, u.label, strings.Join(sortedKeys(u.roles), ", "), u.awsMgd, u.workload, u.doc)
 	}
 	c.checkUnknownFacts()
 }
@@ -808,7 +839,7 @@ func (c *checker) roleDenies() map[*roleInfo]*Policy {
 }
 
 // withoutDenied drops the grants that an unconditional Deny in deny covers.
-func withoutDenied(gs []Grant, deny *Policy) []Grant {
+func withoutDenied(gs []Grant, deny *Policy, partition string) []Grant {
 	if deny == nil || len(gs) == 0 {
 		return gs
 	}
@@ -817,7 +848,7 @@ func withoutDenied(gs []Grant, deny *Policy) []Grant {
 		denied := false
 		for i := range deny.Statements {
 			d := &deny.Statements[i]
-			if d.MatchesAction(g.Action) && denyCovers(d, g) {
+			if d.MatchesAction(g.Action) && denyCovers(d, g, partition) {
 				denied = true
 				break
 			}
@@ -840,14 +871,14 @@ func (c *checker) checkNodeRoleReach(r *reach, denies map[*roleInfo]*Policy) {
 	if r.doc != nil && r.doc.err == nil {
 		data = dataGrants(r.doc.grants)
 		if r.role != nil {
-			data = withoutDenied(data, denies[r.role])
+			data = withoutDenied(data, denies[r.role], c.partitionOf(r.role))
 			if r.role.boundary != nil {
 				data = withinBoundary(data, r.role.boundary.grants)
 			}
 		}
 	}
 	docUnknown := r.doc == nil || r.doc.err != nil
-	if docUnknown && r.role != nil && r.role.boundary != nil && !hasDataGrant(withoutDenied(r.role.boundary.grants, denies[r.role])) {
+	if docUnknown && r.role != nil && r.role.boundary != nil && !hasDataGrant(withoutDenied(r.role.boundary.grants, denies[r.role], c.partitionOf(r.role))) {
 		// Whatever the unknown document says, the role's permissions
 		// boundary allows no DynamoDB data action.
 		return
@@ -897,9 +928,17 @@ func firstSentences(s string, n int) string {
 	return strings.TrimSpace(s[:idx])
 }
 
-func (c *checker) checkPolicyShape(address, label, roles string, awsMgd bool, d *docInfo) {
+// checkPolicyShape reports PI002-PI004 for one policy: at the rules'
+// Severity when the policy reaches a workload role, else at their
+// SeverityElsewhere.
+func (c *checker) checkPolicyShape(address, label, roles string, awsMgd, workload bool, d *docInfo) {
 	for _, it := range d.shapeItems() {
-		c.add(it.rule, address, roles, label+": "+it.text, nil, shapeRemediation(awsMgd, ruleByID(it.rule).Remediation))
+		r := ruleByID(it.rule)
+		sev := r.Severity
+		if !workload && r.SeverityElsewhere != "" {
+			sev = r.SeverityElsewhere
+		}
+		c.addSeverity(it.rule, sev, address, roles, label+": "+it.text, nil, shapeRemediation(awsMgd, r.Remediation))
 	}
 }
 
