@@ -64,6 +64,12 @@ type Finding struct {
 	// Evidence says how the role was identified as a node role, one phrase
 	// per fact (NodeRoleEvidence.String).
 	Evidence []string
+	// Suppressed is set when a configured exception or a baseline accepts
+	// the finding (Config.Apply, Baseline.Apply): it is still reported,
+	// but does not fail the check.
+	Suppressed *Suppression
+	// ExpiredException is set when only an expired exception matched.
+	ExpiredException *Suppression
 }
 
 // String renders the finding on one line.
