@@ -139,6 +139,8 @@ func (r *planResource) deleted() bool {
 	return r.Actions.Delete() || (r.Actions.Forget() && r.Values == nil)
 }
 
+// A deleted resource's Values are its values before the plan (change.before).
+
 // planRelevantAttributes lists, per resource type, the attributes the checker
 // reads. Everything else is dropped while decoding.
 //
@@ -370,7 +372,9 @@ func (p *planData) decodeChange(dec *json.Decoder) error {
 		Type: rc.Type, Name: rc.Name, Index: rc.Index, Actions: rc.Change.Actions,
 	}
 	after, unknown := rc.Change.After.raw, rc.Change.AfterUnknown.raw
-	if rc.Change.Actions.Forget() {
+	if a := rc.Change.Actions; a.Forget() || a.Delete() {
+		// Forgotten: it stays as it was. Deleted: what it was is what the
+		// plan takes away (planRemovedGrants).
 		after, unknown = rc.Change.Before.raw, nil
 	}
 	var err error

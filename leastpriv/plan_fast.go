@@ -824,8 +824,9 @@ func (f *planFast) change() error {
 		return err
 	}
 	it.skip = it.deposed != "" || !hasChange
-	if it.actions.Forget() {
-		// Terraform stops managing it, but it stays as it was.
+	if it.actions.Forget() || it.actions.Delete() {
+		// Terraform stops managing it, but it stays as it was; or the
+		// plan deletes it, and what it was is what the plan takes away.
 		it.values, it.unknown = it.before, nil
 	}
 	f.add(it)
