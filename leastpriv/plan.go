@@ -129,6 +129,23 @@ type planResource struct {
 	Unknown map[string]any
 	// FromPrior is true for resources found only in prior_state.
 	FromPrior bool
+	// Before are the values before the plan of an attachment or inline
+	// policy the plan replaces or updates (planKeepsBefore): what it no longer
+	// attaches.
+	Before map[string]any
+}
+
+// planKeepsBefore reports whether the values before the plan of a replaced
+// resource of this type are kept (planResource.Before).
+func planKeepsBefore(typ string, a tfjson.Actions) bool {
+	if !a.Replace() && !a.Update() {
+		return false
+	}
+	switch typ {
+	case "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role_policy":
+		return true
+	}
+	return false
 }
 
 // deleted reports whether the plan removes the resource without creating a
@@ -383,6 +400,11 @@ func (p *planData) decodeChange(dec *json.Decoder) error {
 	}
 	if res.Unknown, err = planPruneObject(unknown, attrs); err != nil {
 		return err
+	}
+	if planKeepsBefore(rc.Type, rc.Change.Actions) {
+		if res.Before, err = planPruneObject(rc.Change.Before.raw, attrs); err != nil {
+			return err
+		}
 	}
 	p.changes = append(p.changes, res)
 	return nil

@@ -146,6 +146,7 @@ type planFastItem struct {
 	attrs  []string
 	// set by the worker
 	prunedValues, prunedUnknown map[string]any
+	prunedBefore                map[string]any // planResource.Before
 	err                         error
 }
 
@@ -201,6 +202,9 @@ func (f *planFast) prune(sub *planScanner, it *planFastItem) {
 	it.prunedValues, it.err = planFastPrune(sub, it.values, it.attrs)
 	if it.err == nil {
 		it.prunedUnknown, it.err = planFastPrune(sub, it.unknown, it.attrs)
+	}
+	if it.err == nil && !it.prior && planKeepsBefore(it.typ, it.actions) {
+		it.prunedBefore, it.err = planFastPrune(sub, it.before, it.attrs)
 	}
 }
 
@@ -1030,7 +1034,7 @@ func (f *planFast) merge() error {
 			p.changes = append(p.changes, &planResource{
 				Address: it.address, ModuleAddress: it.moduleAddress, Mode: it.mode,
 				Type: it.typ, Name: it.name, Index: it.index, Actions: it.actions,
-				Values: it.prunedValues, Unknown: it.prunedUnknown,
+				Values: it.prunedValues, Unknown: it.prunedUnknown, Before: it.prunedBefore,
 			})
 			continue
 		}

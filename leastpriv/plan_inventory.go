@@ -99,6 +99,12 @@ func (b *planInventoryBuilder) managedElsewhere(role RoleRef, kind, value string
 			if res.Mode != "data" {
 				b.indexManaged(res, false)
 			}
+			if res.Before != nil {
+				// Replaced: what it attached before goes away too.
+				before := *res
+				before.Values = res.Before
+				b.indexManaged(&before, true)
+			}
 		}
 	}
 	keys := []string{role.Address}
