@@ -78,7 +78,8 @@ type Role struct {
 	PermissionsBoundary        Value  `json:"permissions_boundary,omitzero"`
 	PermissionsBoundaryAddress string `json:"permissions_boundary_address,omitempty"`
 	// TrustReferences lists, when the trust policy is unknown until
-	// apply, the roles its configuration refers to (a principal built
+	// apply (or holds ${...} placeholders for values unknown until
+	// apply), the roles its configuration refers to (a principal built
 	// from aws_iam_role.node.arn or a module's node role output): a node
 	// role among them can assume the role.
 	TrustReferences []RoleRef `json:"trust_references,omitempty"`

@@ -304,7 +304,9 @@ func (b *planInventoryBuilder) role(res *planResource, self RoleRef) *Role {
 		Address: res.Address, Name: self.Name, ARN: self.ARN, TrustPolicy: b.document(res, []any{"assume_role_policy"}),
 		PermissionsBoundary: boundary.val, PermissionsBoundaryAddress: boundary.addr,
 	}
-	if role.TrustPolicy.Unknown {
+	if role.TrustPolicy.Unknown || strings.Contains(role.TrustPolicy.JSON, "${") {
+		// Unknown, or rendered with values unknown until apply written
+		// as ${...} (a principal from a module output).
 		role.TrustReferences = b.trustReferences(res, []any{"assume_role_policy"})
 	}
 	return role

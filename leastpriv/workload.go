@@ -1,6 +1,7 @@
 package leastpriv
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -156,6 +157,17 @@ func (c *checker) assumableBy(ri *roleInfo, from map[*roleInfo]bool) (*roleInfo,
 				for _, n := range cands {
 					if c.mayAssume(n, ri) {
 						return n, "its trust policy admits account " + v + " and the policies of `" + n.key + "` allow sts:AssumeRole on it"
+					}
+				}
+			case strings.Contains(v, "${"):
+				// A principal unknown until apply: the roles its
+				// configuration refers to.
+				if ri.role == nil {
+					continue
+				}
+				for _, ref := range ri.role.TrustReferences {
+					if n, _ := c.resolve(ref); n != nil && slices.Contains(cands, n) {
+						return n, "its trust policy admits `" + n.key + "` (" + v + ", unknown until apply)"
 					}
 				}
 			default:
