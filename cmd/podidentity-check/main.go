@@ -140,7 +140,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		id := strings.ToUpper(strings.TrimSpace(*explain))
 		for _, r := range rules {
 			if r.ID == id {
-				fmt.Fprintf(stdout, "%s: %s (%s)\n\n%s\n\n%s\n\nFix: %s\n", r.ID, r.Name, r.Severity, r.Description, r.HelpText, r.Remediation)
+				sev := r.Severity
+				if r.SeverityElsewhere != "" {
+					sev += "; " + r.SeverityElsewhere + " on a policy no workload can obtain"
+				}
+				fmt.Fprintf(stdout, "%s: %s (%s)\n\n%s\n\n%s\n\nFix: %s\n", r.ID, r.Name, sev, r.Description, r.HelpText, r.Remediation)
 				return exitOK
 			}
 		}
