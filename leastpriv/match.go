@@ -484,13 +484,6 @@ func resourcePatternsIntersect(a, b string) bool {
 	return pa.intersects(&pb)
 }
 
-// resourcePatternCovers reports (conservatively) whether every ARN that
-// pattern p may match is certainly matched by pattern x.
-func resourcePatternCovers(x, p string) bool {
-	px, pp := compileResource(x, matchCertain), compileResource(p, matchPossible)
-	return px.covers(&pp)
-}
-
 // isStar reports whether s consists only of `*` (matches everything).
 func isStar(s string) bool {
 	if s == "" {

@@ -286,8 +286,8 @@ func checkInventory(inv *Inventory, opts CheckOptions, pre map[string]*docInfo) 
 	return c.findings
 }
 
-func (c *checker) add(ruleID, address, role, message string, evidence []string, remediation string) {
-	c.addSeverity(ruleID, "", address, role, message, evidence, remediation)
+func (c *checker) add(ruleID, address, role, message string, evidence []string) {
+	c.addSeverity(ruleID, "", address, role, message, evidence, "")
 }
 
 // addSeverity is add with the severity given (the rule's when empty).
@@ -896,13 +896,13 @@ func (c *checker) checkNodeRoleReach(r *reach, denies map[*roleInfo]*Policy) {
 	switch {
 	case r.role == nil:
 		if docUnknown {
-			c.add(RuleUnknownAtPlan, r.address, "", fmt.Sprintf("%s reaches a role that is unknown until apply (%s), and %s. The role could be a node role.", r.source, r.roleExpr, docWhat), nil, "")
+			c.add(RuleUnknownAtPlan, r.address, "", fmt.Sprintf("%s reaches a role that is unknown until apply (%s), and %s. The role could be a node role.", r.source, r.roleExpr, docWhat), nil)
 		} else if len(data) > 0 {
-			c.add(RuleUnknownAtPlan, r.address, "", fmt.Sprintf("%s grants DynamoDB %s to a role that is unknown until apply (%s). The role could be a node role.", r.source, summarizeGrants(data), r.roleExpr), nil, "")
+			c.add(RuleUnknownAtPlan, r.address, "", fmt.Sprintf("%s grants DynamoDB %s to a role that is unknown until apply (%s). The role could be a node role.", r.source, summarizeGrants(data), r.roleExpr), nil)
 		}
 	case r.role.isNodeRole():
 		if docUnknown {
-			c.add(RuleUnknownAtPlan, r.address, r.role.key, fmt.Sprintf("%s reaches node role `%s`, and %s. It could grant DynamoDB data access to every pod on the nodes.", r.source, r.role.key, docWhat), r.role.evidenceStrings(), "")
+			c.add(RuleUnknownAtPlan, r.address, r.role.key, fmt.Sprintf("%s reaches node role `%s`, and %s. It could grant DynamoDB data access to every pod on the nodes.", r.source, r.role.key, docWhat), r.role.evidenceStrings())
 		} else if len(data) > 0 {
 			_, detail := NodeRoleMessage(r.role.key, r.role.evidence)
 			within := ""
@@ -910,14 +910,14 @@ func (c *checker) checkNodeRoleReach(r *reach, denies map[*roleInfo]*Policy) {
 				within = " (its " + r.role.boundaryName + " allows them too)"
 			}
 			msg := fmt.Sprintf("%s grants DynamoDB %s to role `%s`%s. %s", r.source, summarizeGrants(data), r.role.key, within, firstSentences(detail, 2))
-			c.add(RuleNodeRoleDataGrant, r.address, r.role.key, msg, r.role.evidenceStrings(), "")
+			c.add(RuleNodeRoleDataGrant, r.address, r.role.key, msg, r.role.evidenceStrings())
 		}
 	case r.role.trustExpr != "" && (docUnknown || len(data) > 0):
 		what := "reaches"
 		if !docUnknown {
 			what = "grants DynamoDB " + summarizeGrants(data) + " to"
 		}
-		c.add(RuleUnknownAtPlan, r.address, r.role.key, fmt.Sprintf("%s %s role `%s`, but %s, so the role could be a node role.", r.source, what, r.role.key, r.role.trustExpr), nil, "")
+		c.add(RuleUnknownAtPlan, r.address, r.role.key, fmt.Sprintf("%s %s role `%s`, but %s, so the role could be a node role.", r.source, what, r.role.key, r.role.trustExpr), nil)
 	}
 }
 
@@ -1051,7 +1051,7 @@ func (c *checker) checkUnknownFacts() {
 		}
 		sort.Strings(candidates)
 		c.add(RuleUnknownAtPlan, uf.fact.Address, "", fmt.Sprintf("The role of %s is unknown until apply (%s). It could be %s, which may get DynamoDB data access in this plan, and would then be a node role.",
-			uf.fact.Address, uf.expr, joinOr(candidates)), nil, "")
+			uf.fact.Address, uf.expr, joinOr(candidates)), nil)
 	}
 }
 
@@ -1078,11 +1078,11 @@ func (c *checker) checkRoles() {
 				uses = append(uses, "Pod Identity association "+strings.Join(ri.podIDAssoc, ", ")+" uses it")
 			}
 			c.add(RuleDualUseRole, addr, ri.key, fmt.Sprintf("Role `%s` is used for EKS Pod Identity (%s), and it is also %s. Every pod on those nodes can use whatever the role may do, not only the pods of the service account.",
-				ri.key, joinAnd(uses), strings.TrimPrefix(nodeRolePhrase(ri.evidence), "a node role: it is ")), ri.evidenceStrings(), "")
+				ri.key, joinAnd(uses), strings.TrimPrefix(nodeRolePhrase(ri.evidence), "a node role: it is ")), ri.evidenceStrings())
 		}
 		if podTrust && !trustHasServiceAccountConditions(ri.trust) {
 			c.add(RuleUnscopedTrust, ri.address(), ri.key, fmt.Sprintf("The trust policy of role `%s` lets %s assume it without StringEquals conditions on %s and %s, so any Pod Identity association in the account can give the role to any service account in any cluster.",
-				ri.key, PodIdentityServicePrincipal, TagNamespace, TagServiceAccount), nil, "")
+				ri.key, PodIdentityServicePrincipal, TagNamespace, TagServiceAccount), nil)
 		}
 	}
 }
@@ -1121,7 +1121,7 @@ func (c *checker) checkIMDS() {
 			continue
 		}
 		if !ng.SelfManaged {
-			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on node group %s can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil, "")
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on node group %s can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil)
 			continue
 		}
 		switch {
@@ -1147,11 +1147,11 @@ func (c *checker) checkIMDS() {
 			if ng.LaunchTemplateAddress != "" {
 				where += "; " + lt + " " + ng.LaunchTemplateAddress
 			}
-			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on self-managed node group %s) can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil, "")
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on self-managed node group %s) can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil)
 		case ng.LaunchTemplateUnknown != "":
-			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group whose pods reach the instance metadata service and take the node role's credentials: its %s cannot be told at plan time (%s), so neither its metadata options nor whether it runs EKS nodes (its instance profile's role, its tags) can be checked.", ng.Address, lt, ng.LaunchTemplateUnknown), nil, "")
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group whose pods reach the instance metadata service and take the node role's credentials: its %s cannot be told at plan time (%s), so neither its metadata options nor whether it runs EKS nodes (its instance profile's role, its tags) can be checked.", ng.Address, lt, ng.LaunchTemplateUnknown), nil)
 		case ng.EKSUnknown != "":
-			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group (it cannot be told at plan time: %s); if it is, pods on it can reach the instance metadata service and take the node role's credentials: %s.", where, ng.EKSUnknown, why), nil, "")
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group (it cannot be told at plan time: %s); if it is, pods on it can reach the instance metadata service and take the node role's credentials: %s.", where, ng.EKSUnknown, why), nil)
 		}
 	}
 }
