@@ -400,6 +400,9 @@ func TestDifferentialIssueCases(t *testing.T) {
 		`{"Statement":{"Effect":"Allow","Action":"dynamodb:GetItem","NotResource":"arn:aws-cn:dynamodb:*:*:table/*"}}`,
 		`{"Statement":{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:us-east-1"}}`,
 		`{"Statement":{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:AWS:DynamoDB:US-EAST-1:111122223333:table/orders"}}`,
+		// Found by the 2,000-policy run: a padded short ARN against a
+		// Deny's NotResource that is not an ARN.
+		`{"Statement":[{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"arn:aws-cn:DynamoDB"},{"Effect":"Deny","Action":"*:GetItem","NotResource":"*:table/orders"}]}`,
 	} {
 		var out diffResult
 		differential([]*Policy{MustParsePolicy(doc)}, res, &out)

@@ -305,6 +305,9 @@ type resPat struct {
 	fold  bool // partition, service and region compare case-insensitively
 	segs  [5]string
 	whole string // the pattern, for whole-string glob matching
+	// padded is whole with the segments a short ARN lacks added as `*`
+	// (whole when it is not short).
+	padded string
 }
 
 // replacePolicyVariables replaces each `${...}` by `*`. With iamOnly, only
@@ -354,7 +357,7 @@ func compileResource(p string, mode matchMode) resPat {
 	if isStar(s) {
 		return resPat{star: true}
 	}
-	rp := resPat{whole: s, fold: mode == matchPossible}
+	rp := resPat{whole: s, padded: s, fold: mode == matchPossible}
 	isARN := strings.HasPrefix(s, "arn:") || (mode == matchPossible && len(s) >= 4 && strings.EqualFold(s[:4], "arn:"))
 	if !isARN {
 		if mode == matchCertain {
@@ -374,6 +377,7 @@ func compileResource(p string, mode matchMode) resPat {
 	}
 	rp.arn = true
 	copy(rp.segs[:], parts[1:])
+	rp.padded = strings.Join(parts, ":")
 	if rp.fold {
 		for k := 0; k < 3; k++ {
 			rp.segs[k] = strings.ToLower(rp.segs[k])
@@ -452,7 +456,10 @@ func (rp *resPat) intersects(o *resPat) bool {
 			return false
 		}
 	}
-	return globsIntersect(rp.whole, o.whole, true)
+	// A short ARN read as one glob, or padded and compared with a
+	// pattern that is not an ARN.
+	return globsIntersect(rp.whole, o.whole, true) || globsIntersect(rp.padded, o.padded, true) ||
+		globsIntersect(rp.whole, o.padded, true) || globsIntersect(rp.padded, o.whole, true)
 }
 
 // covers reports (conservatively) whether every resource that pattern p
