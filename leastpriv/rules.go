@@ -230,7 +230,8 @@ type checker struct {
 	pendingUnknownFacts []unknownFact
 
 	workload      map[*roleInfo]bool // see isWorkloadRole
-	partition     string             // see partitionOf
+	reachesOf     map[*roleInfo][]*reach
+	partition     string // see partitionOf
 	partitionDone bool
 }
 

@@ -1,7 +1,6 @@
 package leastpriv
 
 import (
-	"slices"
 	"sort"
 	"strings"
 )
@@ -127,34 +126,42 @@ func (c *checker) propagateNodeReach() {
 }
 
 // assumableBy returns a role of from that can assume ri through ri's trust
-// policy, and how.
+// policy, and how. Most trust policies name only service principals: the
+// sorted list of candidates is built only for "*" and account principals.
 func (c *checker) assumableBy(ri *roleInfo, from map[*roleInfo]bool) (*roleInfo, string) {
-	var cands []*roleInfo
-	for r := range from {
-		if r != ri {
-			cands = append(cands, r)
+	var sorted []*roleInfo
+	cands := func() []*roleInfo {
+		if sorted == nil {
+			sorted = make([]*roleInfo, 0, len(from))
+			for r := range from {
+				if r != ri {
+					sorted = append(sorted, r)
+				}
+			}
+			sort.Slice(sorted, func(i, j int) bool { return sorted[i].key < sorted[j].key })
 		}
+		return sorted
 	}
-	sort.Slice(cands, func(i, j int) bool { return cands[i].key < cands[j].key })
+	in := func(n *roleInfo) bool { return n != nil && n != ri && from[n] }
 	for i := range ri.trust.Statements {
 		st := &ri.trust.Statements[i]
 		if st.Effect != EffectAllow || st.Principal == nil || !st.MatchesAction("sts:AssumeRole") {
 			continue
 		}
 		if st.Principal.Wildcard {
-			if len(cands) > 0 {
-				return cands[0], "its trust policy admits every principal (\"*\")"
+			if cs := cands(); len(cs) > 0 {
+				return cs[0], "its trust policy admits every principal (\"*\")"
 			}
 			continue
 		}
 		for _, v := range st.Principal.Values["AWS"] {
 			switch {
 			case v == "*":
-				if len(cands) > 0 {
-					return cands[0], "its trust policy admits every AWS principal (\"*\")"
+				if cs := cands(); len(cs) > 0 {
+					return cs[0], "its trust policy admits every AWS principal (\"*\")"
 				}
 			case isAccountPrincipal(v):
-				for _, n := range cands {
+				for _, n := range cands() {
 					if c.mayAssume(n, ri) {
 						return n, "its trust policy admits account " + v + " and the policies of `" + n.key + "` allow sts:AssumeRole on it"
 					}
@@ -166,16 +173,21 @@ func (c *checker) assumableBy(ri *roleInfo, from map[*roleInfo]bool) (*roleInfo,
 					continue
 				}
 				for _, ref := range ri.role.TrustReferences {
-					if n, _ := c.resolve(ref); n != nil && slices.Contains(cands, n) {
+					if n, _ := c.resolve(ref); in(n) {
 						return n, "its trust policy admits `" + n.key + "` (" + v + ", unknown until apply)"
 					}
 				}
 			default:
-				name := roleNameFromARN(v)
-				for _, n := range cands {
-					if (name != "" && name == n.key) || v == n.key || (n.role != nil && !n.role.ARN.Unknown && n.role.ARN.Value == v) {
-						return n, "its trust policy admits `" + n.key + "`"
+				n := c.byARN[v]
+				if n == nil {
+					name := roleNameFromARN(v)
+					if name == "" {
+						name = v
 					}
+					n = c.byName[name]
+				}
+				if in(n) {
+					return n, "its trust policy admits `" + n.key + "`"
 				}
 			}
 		}
@@ -201,10 +213,13 @@ func (c *checker) mayAssume(n, target *roleInfo) bool {
 	if target.role != nil && !target.role.ARN.Unknown {
 		arn = target.role.ARN.Value
 	}
-	for _, r := range c.reaches {
-		if r.role != n {
-			continue
+	if c.reachesOf == nil {
+		c.reachesOf = map[*roleInfo][]*reach{}
+		for _, r := range c.reaches {
+			c.reachesOf[r.role] = append(c.reachesOf[r.role], r)
 		}
+	}
+	for _, r := range c.reachesOf[n] {
 		if r.doc == nil || r.doc.err != nil {
 			return true
 		}
