@@ -99,7 +99,7 @@ func AllowedDynamoDB(policies []*Policy) []Grant {
 		for _, g := range grants {
 			removed := false
 			for _, d := range denies {
-				if !d.MatchesAction(g.Action) || !denyCovers(d, g) {
+				if !d.MatchesAction(g.Action) || !denyCovers(d, g, "") {
 					continue
 				}
 				if d.HasCondition() {
@@ -158,19 +158,18 @@ type resourcePattern struct {
 }
 
 func parseResourcePattern(r string) resourcePattern {
-	rp := resourcePattern{raw: r, star: isStar(r), wild: resourceHasWildcard(r)}
-	if rp.star {
+	rp := resourcePattern{raw: r, wild: resourceHasWildcard(r)}
+	c := compileResource(r, matchPossible)
+	if c.star {
+		rp.star = true
 		return rp
 	}
-	a, err := ParseARN(r)
 	for k := range resourceTypeTemplates {
-		if err != nil {
-			if globsIntersect(r, resourceTypePatterns[k], false) {
-				rp.types |= 1 << k
-			}
+		if c.arn && arnTemplateIntersect(ARN{Partition: c.segs[0], Service: c.segs[1], Region: c.segs[2], Account: c.segs[3], Resource: c.segs[4]}, resourceTypeTemplates[k]) {
+			rp.types |= 1 << k
 			continue
 		}
-		if arnTemplateIntersect(a, resourceTypeTemplates[k]) {
+		if (!c.arn || c.short) && globsIntersect(c.whole, resourceTypePatterns[k], true) {
 			rp.types |= 1 << k
 		}
 	}
@@ -329,8 +328,8 @@ func resourceReachesAction(r resourcePattern, i int) bool {
 	return r.types&actionResourceMask[i] != 0
 }
 
-// notResourceExcludesAll reports whether NotResource patterns exclude every
-// resource catalogue action i accepts.
+// notResourceExcludesAll reports whether NotResource patterns certainly
+// exclude every resource catalogue action i accepts, in every partition.
 func notResourceExcludesAll(nr []string, i int) bool {
 	for _, p := range nr {
 		if isStar(p) {
@@ -341,11 +340,11 @@ func notResourceExcludesAll(nr []string, i int) bool {
 		return false
 	}
 	for _, tp := range actionResourcePatterns[i] {
+		t := compileResource(tp, matchPossible)
 		covered := false
 		for _, p := range nr {
-			// A policy applies in one partition: compare the template in
-			// the pattern's own partition.
-			if resourcePatternCovers(p, withPartitionOf(tp, p)) {
+			x := compileResource(p, matchCertain)
+			if x.covers(&t) {
 				covered = true
 				break
 			}
@@ -357,51 +356,81 @@ func notResourceExcludesAll(nr []string, i int) bool {
 	return true
 }
 
-// denyCovers reports whether Deny statement d applies to every resource
-// grant g can reach.
-func denyCovers(d *Statement, g Grant) bool {
+// denyCovers reports whether Deny statement d certainly applies to every
+// resource grant g may reach. Patterns are read as resPat reads them: the
+// grant's as everything it may match, the Deny's Resource as what it
+// certainly matches, the Deny's NotResource as everything it may match.
+//
+// partition is the partition of the role the policies belong to, when
+// known: the grant then only reaches resources in it. Empty means any
+// partition.
+func denyCovers(d *Statement, g Grant, partition string) bool {
+	var gp resPat
+	if !g.NotResource {
+		gp = compileResource(g.Resource, matchPossible)
+	}
 	if d.NotResource != nil {
 		if g.NotResource {
 			return false
 		}
 		for _, y := range d.NotResource {
-			if resourcePatternsIntersect(y, g.Resource) {
+			yp := compileResource(y, matchPossible)
+			if yp.intersects(&gp) {
 				return false
 			}
 		}
 		return true
 	}
 	for _, x := range d.Resource {
-		if isStar(x) {
+		xp := compileResource(x, matchCertain)
+		if xp.star {
 			return true
 		}
-		if !g.NotResource && resourcePatternCovers(x, g.Resource) {
+		if !g.NotResource && xp.covers(&gp) {
 			return true
 		}
 	}
-	return denyCoversResourceTypes(d.Resource, g)
+	return denyCoversResourceTypes(d.Resource, g, &gp, partition)
 }
 
 // denyCoversResourceTypes reports whether Deny Resource patterns cover
 // every resource that grant g's action accepts and g's pattern can reach:
-// an Allow of dynamodb:GetItem on "*" is denied by a Deny on
-// arn:aws:dynamodb:*:*:table/*, because GetItem only ever acts on tables.
-// An action that only accepts Resource "*" is only covered by "*".
-func denyCoversResourceTypes(deny []string, g Grant) bool {
+// an Allow of dynamodb:GetItem on "arn:aws:dynamodb:*:*:*" is denied by a
+// Deny on arn:aws:dynamodb:*:*:table/*, because GetItem only ever acts on
+// tables. The resource type's template takes the grant's literal
+// partition, region and account; where the grant's segment is a glob (or
+// the grant is "*" or NotResource) the Deny must cover every value: a Deny
+// in partition aws removes nothing from a grant on "*", which also reaches
+// aws-cn and aws-us-gov tables, unless partition (the role's) is given.
+// An action that only accepts Resource "*"
+// is only covered by "*".
+func denyCoversResourceTypes(deny []string, g Grant, gp *resPat, partition string) bool {
 	loadCatalogue()
 	i, ok := catalogueByLower[strings.ToLower(g.Action)]
 	if !ok || dynamodbActions[i].WildcardResourceOnly || len(actionResourcePatterns[i]) == 0 {
 		return false
 	}
 	for _, tp := range actionResourcePatterns[i] {
-		if !g.NotResource && !resourcePatternsIntersect(g.Resource, tp) {
-			continue
+		t := compileResource(tp, matchPossible)
+		if partition != "" {
+			t.segs[0] = partition
+		}
+		if !g.NotResource {
+			if !gp.intersects(&t) {
+				continue
+			}
+			if gp.arn && !gp.short {
+				for k := 0; k < 4; k++ {
+					if !hasGlob(gp.segs[k]) && t.segs[k] == "*" {
+						t.segs[k] = gp.segs[k]
+					}
+				}
+			}
 		}
 		covered := false
 		for _, x := range deny {
-			// A role acts in one partition: compare the template in the
-			// Deny pattern's own partition.
-			if resourcePatternCovers(x, withPartitionOf(tp, x)) {
+			xp := compileResource(x, matchCertain)
+			if xp.covers(&t) {
 				covered = true
 				break
 			}
@@ -414,20 +443,23 @@ func denyCoversResourceTypes(deny []string, g Grant) bool {
 }
 
 // resourceHasWildcard reports whether a Resource pattern is "*", has a glob
-// in partition, region or account, or a glob in the table name (the first
-// path element after "table/" or "global-table/").
+// or a policy variable in partition, service, region or account, or in the
+// table name (the first path element after "table/" or "global-table/"),
+// or has fewer than six segments (AWS pads it with wildcards).
 func resourceHasWildcard(r string) bool {
-	if isStar(r) {
+	c := compileResource(replacePolicyVariables(r, true), matchPossible)
+	if c.star {
 		return true
 	}
-	a, err := ParseARN(r)
-	if err != nil {
-		return hasGlob(r)
-	}
-	if hasGlob(a.Partition) || hasGlob(a.Service) || hasGlob(a.Region) || hasGlob(a.Account) {
+	if !c.arn || c.short {
 		return true
 	}
-	res := a.Resource
+	for k := 0; k < 4; k++ {
+		if hasGlob(c.segs[k]) {
+			return true
+		}
+	}
+	res := c.segs[4]
 	if i := strings.IndexByte(res, '/'); i >= 0 {
 		name := res[i+1:]
 		if j := strings.IndexByte(name, '/'); j >= 0 {
@@ -447,18 +479,4 @@ func quoteList(l []string) string {
 		q[i] = fmt.Sprintf("%q", s)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
-}
-
-// withPartitionOf returns template tp with the partition of pattern p.
-func withPartitionOf(tp, p string) string {
-	a, err := ParseARN(p)
-	if err != nil {
-		return tp
-	}
-	t, err := ParseARN(tp)
-	if err != nil {
-		return tp
-	}
-	t.Partition = a.Partition
-	return t.String()
 }

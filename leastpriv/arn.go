@@ -49,9 +49,4 @@ func (a ARN) String() string {
 // HasGlob reports whether any segment of the ARN contains `*` or `?`.
 func (a ARN) HasGlob() bool { return hasGlob(a.String()) }
 
-// segments returns the matchable segments of the ARN in order.
-func (a ARN) segments() [5]string {
-	return [5]string{a.Partition, a.Service, a.Region, a.Account, a.Resource}
-}
-
 func hasGlob(s string) bool { return strings.ContainsAny(s, "*?") }

@@ -64,13 +64,29 @@
 //	| ID    | Severity | Rule                                                                                           |
 //	|-------|----------|------------------------------------------------------------------------------------------------|
 //	| PI001 | error    | DynamoDB data access (item, stream, bulk-data or permissions class) granted to a node role     |
-//	| PI002 | warning  | DynamoDB data actions on a wildcard resource ("*", globs in table/region/account, NotResource) |
-//	| PI003 | warning  | DynamoDB actions granted through a wildcard action pattern (dynamodb:*, dynamodb:Get*, *)      |
-//	| PI004 | warning  | Allow with NotAction or NotResource that grants DynamoDB actions                              |
+//	| PI002 | error*   | DynamoDB data actions on a wildcard resource ("*", globs or variables in any segment, NotResource) |
+//	| PI003 | error*   | DynamoDB actions granted through a wildcard action pattern (dynamodb:*, dynamodb:Get*, *)      |
+//	| PI004 | error*   | Allow with NotAction or NotResource that grants DynamoDB actions                              |
 //	| PI005 | error    | Pod Identity role that is also a node role (trust admits EC2, or used by nodes)                |
 //	| PI006 | warning  | Pod Identity trust without namespace and service account conditions                            |
 //	| PI007 | warning  | Node group launch template leaves IMDS reachable from pods (hop limit unset or > 1, IMDSv1)   |
 //	| PI008 | error    | Policy document or the role it reaches unknown at plan time, could be a node-role grant        |
+//
+// * PI002-PI004 are errors on a policy reaching a role that workloads on
+// the cluster can obtain (Pod Identity, IRSA, node and Fargate pod
+// execution roles, roles those can assume, roles whose trust is unknown),
+// warnings elsewhere ([Rule.SeverityElsewhere]). The severities are the
+// project's one verdict: [ValidateTableARN] and [ValidateActions], which
+// the provider's podidentity_least_privilege uses, refuse exactly the
+// wildcard grants whose rule is an error. [Config] (.podidentity-check.yaml)
+// and [Baseline] adapt them per organisation; suppressed findings stay in
+// the reports ([Finding.Suppressed]).
+//
+// A role whose trust policy admits a node role (by ARN, by "*", by the
+// account root while the node role's policies may allow sts:AssumeRole on
+// it, or through a principal unknown until apply that the configuration
+// builds from the node role) is reachable from every pod on the nodes: it
+// gets [NodeRoleAssumable] evidence and its DynamoDB data grants are PI001.
 //
 // PI001 follows every path to a role: inline policies (aws_iam_role_policy,
 // inline_policy blocks, exclusive policies), customer managed policies and
@@ -119,13 +135,23 @@
 //
 // # Approximations
 //
-// The checker errs towards reporting a possible grant:
+// The checker errs towards reporting a possible grant (DESIGN.md, "IAM
+// evaluation", lists each case; the differential harness in
+// differential_test.go checks that no grant is missed):
 //
 //   - Conditions are never evaluated: an Allow with a Condition is a
 //     possible grant, a Deny with a Condition removes nothing.
+//   - Policy variables in a Resource are wildcards for their segment in an
+//     Allow; a Deny (or an Allow's NotResource) that uses one removes
+//     nothing. The same holds for Resource ARNs with fewer than six
+//     segments (AWS pads them with wildcards). Partition, service and
+//     region match case-insensitively in an Allow, case-sensitively in a
+//     Deny.
 //   - A Deny removes a grant only when its Resource patterns provably cover
 //     every resource of the grant's pattern (glob coverage is checked
-//     conservatively).
+//     conservatively), in every partition the grant may reach: a policy
+//     on its own may belong to a role in any partition; the rules use the
+//     role's partition (its ARN, else the plan's only partition).
 //   - A role's permissions boundary (aws_iam_role.permissions_boundary)
 //     limits PI001 and PI008 to what the boundary allows too, when its
 //     document can be read: a customer managed policy of the plan or an
@@ -133,9 +159,7 @@
 //     unknown until apply, a policy outside the plan) limits nothing.
 //     Session policies, service control policies and resource-based
 //     policies (DynamoDB resource policies) are not considered.
-//   - `?` matches one byte; IAM action names and ARNs are ASCII. A Resource
-//     pattern with fewer than six colon-separated segments is matched as a
-//     whole-string glob.
+//   - `?` matches one byte; IAM action names and ARNs are ASCII.
 //   - A policy attached by ARN that is neither in the plan nor an AWS
 //     managed policy cannot be read; on a node role it is reported by PI008.
 package leastpriv

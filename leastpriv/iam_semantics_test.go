@@ -235,14 +235,14 @@ func TestDenyCoversResourceTypes(t *testing.T) {
 			// it wherever the Allow says.
 			name:  "deny on every table covers an allow on star",
 			allow: `{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:Query"],"Resource":"*"}`,
-			deny:  `{"Effect":"Deny","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:*:table/*"}`,
+			deny:  `{"Effect":"Deny","Action":"dynamodb:*","Resource":"arn:*:dynamodb:*:*:table/*"}`,
 		},
 		{
 			// ListStreams is evaluated against Resource "*": a Deny on
 			// tables does not match it.
 			name:        "deny on tables leaves ListStreams",
 			allow:       `{"Effect":"Allow","Action":["dynamodb:GetItem","dynamodb:ListStreams"],"Resource":"*"}`,
-			deny:        `{"Effect":"Deny","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:*:table/*"}`,
+			deny:        `{"Effect":"Deny","Action":"dynamodb:*","Resource":"arn:*:dynamodb:*:*:table/*"}`,
 			wantActions: []string{"dynamodb:ListStreams"},
 		},
 		{
@@ -267,7 +267,7 @@ func TestDenyCoversResourceTypes(t *testing.T) {
 		{
 			name:  "deny on tables covers NotResource allow",
 			allow: `{"Effect":"Allow","Action":"dynamodb:GetItem","NotResource":"arn:aws:s3:::*"}`,
-			deny:  `{"Effect":"Deny","Action":"dynamodb:GetItem","Resource":"arn:aws:dynamodb:*:*:table/*"}`,
+			deny:  `{"Effect":"Deny","Action":"dynamodb:GetItem","Resource":"arn:*:dynamodb:*:*:table/*"}`,
 		},
 		{
 			name:        "conditional deny removes nothing",
@@ -372,4 +372,39 @@ func templateIntersectNoFast(a, t string) bool {
 		return r
 	}
 	return rec(0, 0)
+}
+
+// TestDenyInOnePartition: a policy alone may belong to a role in any
+// partition, so a Deny in partition aws leaves an Allow on "*" its grants
+// in aws-cn (AllowedDynamoDB keeps them); on a role whose partition is
+// known (its ARN, or the only partition of the plan) the Deny removes them.
+// A Deny in another partition never removes a grant in the role's.
+func TestDenyInOnePartition(t *testing.T) {
+	t.Parallel()
+	allow := `{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}`
+	for _, tc := range []struct {
+		deny  string
+		pi001 bool
+	}{
+		{`{"Effect":"Deny","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:*:table/*"}`, false},
+		{`{"Effect":"Deny","Action":"dynamodb:*","Resource":"arn:aws-cn:dynamodb:*:*:table/*"}`, true},
+		{`{"Effect":"Deny","Action":"dynamodb:*","NotResource":"arn:aws:dynamodb:*:*:table/*"}`, true},
+	} {
+		p := MustParsePolicy(`{"Version":"2012-10-17","Statement":[` + allow + `,` + tc.deny + `]}`)
+		if got := grantActionNames(AllowedDynamoDB([]*Policy{p})); !slices.Equal(got, []string{"dynamodb:GetItem"}) {
+			t.Errorf("%s: one policy: actions %v, want GetItem (other partitions)", tc.deny, got)
+		}
+		inv := &Inventory{Roles: []*Role{nodeRole()}, InlinePolicies: []*InlinePolicy{
+			inline("aws_iam_role_policy.allow", byAddr("aws_iam_role.node"), policyDoc(allow)),
+			inline("aws_iam_role_policy.deny", byAddr("aws_iam_role.node"), policyDoc(tc.deny)),
+		}}
+		inv.Roles[0].ARN = Known("arn:aws:iam::111122223333:role/eks-node")
+		got := false
+		for _, f := range Check(inv, CheckOptions{}) {
+			got = got || f.Rule == RuleNodeRoleDataGrant
+		}
+		if got != tc.pi001 {
+			t.Errorf("%s: PI001 on a role in partition aws = %v, want %v", tc.deny, got, tc.pi001)
+		}
+	}
 }

@@ -77,6 +77,12 @@ type Role struct {
 	// nothing as far as the rules can tell.
 	PermissionsBoundary        Value  `json:"permissions_boundary,omitzero"`
 	PermissionsBoundaryAddress string `json:"permissions_boundary_address,omitempty"`
+	// TrustReferences lists, when the trust policy is unknown until
+	// apply (or holds ${...} placeholders for values unknown until
+	// apply), the roles its configuration refers to (a principal built
+	// from aws_iam_role.node.arn or a module's node role output): a node
+	// role among them can assume the role.
+	TrustReferences []RoleRef `json:"trust_references,omitempty"`
 }
 
 // ManagedPolicy is a customer managed policy defined in the plan

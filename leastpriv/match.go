@@ -1,5 +1,7 @@
 package leastpriv
 
+import "strings"
+
 // IAM matching, written by hand so that no regular expression is compiled
 // per match: the checker matches every statement of every policy of a plan
 // against the DynamoDB catalogue.
@@ -260,70 +262,233 @@ func MatchAction(pattern, action string) bool {
 	return globMatch(pattern, action, true)
 }
 
-// MatchResource reports whether an IAM Resource pattern matches a resource
-// ARN, as IAM matches them: case-sensitively; "*" matches everything; an ARN
-// pattern matches segment by segment, globs allowed in any segment, a `*`
-// in the resource segment spanning `/` and `:`. A pattern with fewer than
-// six segments is matched as a whole-string glob.
+// MatchResource reports whether an IAM Resource pattern may match a
+// resource ARN, as IAM matches them, resolving every doubt towards a match
+// (the reading of an Allow): "*" matches everything; an ARN pattern matches
+// segment by segment, globs allowed in any segment, a `*` in the resource
+// segment spanning `/` and `:`; partition, service and region compare
+// case-insensitively; a policy variable (`${aws:username}`) matches
+// anything in its segment; a pattern with fewer than six segments is
+// padded with `*` segments, as AWS pads it, and also matched as a
+// whole-string glob. See resPat for the reading of a Deny.
 func MatchResource(pattern, resource string) bool {
-	if pattern == "*" {
-		return true
-	}
-	pa, err1 := ParseARN(pattern)
-	ra, err2 := ParseARN(resource)
-	if err1 != nil || err2 != nil {
-		return globMatch(pattern, resource, false)
-	}
-	ps, rs := pa.segments(), ra.segments()
-	for k := range ps {
-		if !globMatch(ps[k], rs[k], false) {
-			return false
-		}
-	}
-	return true
+	rp := compileResource(pattern, matchPossible)
+	return rp.match(resource)
 }
 
-// resourcePatternsIntersect reports whether some concrete ARN matches both
-// resource patterns.
-func resourcePatternsIntersect(a, b string) bool {
-	if isStar(a) || isStar(b) {
-		return true
-	}
-	pa, err1 := ParseARN(a)
-	pb, err2 := ParseARN(b)
-	if err1 != nil || err2 != nil {
-		return globsIntersect(a, b, false)
-	}
-	sa, sb := pa.segments(), pb.segments()
-	for k := range sa {
-		if !globsIntersect(sa[k], sb[k], false) {
-			return false
-		}
-	}
-	return true
+// matchMode says how a Resource pattern is read where AWS's evaluation is
+// uncertain or depends on the request context.
+type matchMode uint8
+
+const (
+	// matchPossible reads the pattern as everything it may match (an
+	// Allow's Resource, a Deny's NotResource): policy variables are
+	// wildcards for their segment, short ARNs are padded with `*`,
+	// partition, service and region compare case-insensitively.
+	matchPossible matchMode = iota
+	// matchCertain reads the pattern as what it certainly matches (a
+	// Deny's Resource, an Allow's NotResource): a pattern with a policy
+	// variable, fewer than six segments or no "arn:" prefix certainly
+	// matches nothing, and segments compare case-sensitively.
+	matchCertain
+)
+
+// resPat is a Resource pattern compiled for one matchMode. Evaluate and
+// AllowedDynamoDB match through it and nothing else, so that they agree.
+type resPat struct {
+	star bool // matches every resource
+	none bool // matches nothing (matchCertain: the meaning is uncertain)
+	arn  bool // segs holds partition, service, region, account, resource
+	// short: fewer than six segments (matchPossible): padded in segs, and
+	// also matched as a whole-string glob.
+	short bool
+	fold  bool // partition, service and region compare case-insensitively
+	segs  [5]string
+	whole string // the pattern, for whole-string glob matching
+	// padded is whole with the segments a short ARN lacks added as `*`
+	// (whole when it is not short).
+	padded string
 }
 
-// resourcePatternCovers reports (conservatively) whether every ARN matching
-// pattern p also matches pattern x.
-func resourcePatternCovers(x, p string) bool {
-	if isStar(x) {
-		return true
+// replacePolicyVariables replaces each `${...}` by `*`. With iamOnly, only
+// the variables IAM substitutes are replaced: a key with a colon
+// (`${aws:username}`, `${aws:PrincipalTag/team}`, `${saml:sub}`) and the
+// escapes `${*}`, `${?}`, `${$}`. The plan reader writes values unknown
+// until apply as keys without a colon (`${region}`, `${account}` in
+// "arn:aws:dynamodb:${region}:${account}:table/carts", one table whose
+// ARN is not known yet): those name one value, not a pattern, and with
+// iamOnly become the literal "v".
+func replacePolicyVariables(s string, iamOnly bool) string {
+	if !strings.Contains(s, "${") {
+		return s
 	}
-	if isStar(p) {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		key := s[i+2 : i+j]
+		b.WriteString(s[:i])
+		if !iamOnly || strings.Contains(key, ":") || key == "*" || key == "?" || key == "$" {
+			b.WriteByte('*')
+		} else {
+			b.WriteByte('v') // one value, for resourceHasWildcard
+		}
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// compileResource compiles a Resource (or NotResource) pattern.
+func compileResource(p string, mode matchMode) resPat {
+	if mode == matchCertain && strings.Contains(p, "${") {
+		return resPat{none: true}
+	}
+	s := p
+	if mode == matchPossible {
+		s = replacePolicyVariables(s, false)
+	}
+	if isStar(s) {
+		return resPat{star: true}
+	}
+	rp := resPat{whole: s, padded: s, fold: mode == matchPossible}
+	isARN := strings.HasPrefix(s, "arn:") || (mode == matchPossible && len(s) >= 4 && strings.EqualFold(s[:4], "arn:"))
+	if !isARN {
+		if mode == matchCertain {
+			return resPat{none: true}
+		}
+		return rp
+	}
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) < 6 {
+		if mode == matchCertain {
+			return resPat{none: true}
+		}
+		rp.short = true
+		for len(parts) < 6 {
+			parts = append(parts, "*")
+		}
+	}
+	rp.arn = true
+	copy(rp.segs[:], parts[1:])
+	rp.padded = strings.Join(parts, ":")
+	if rp.fold {
+		for k := 0; k < 3; k++ {
+			rp.segs[k] = strings.ToLower(rp.segs[k])
+		}
+	}
+	return rp
+}
+
+// match reports whether the pattern matches a concrete resource.
+func (rp *resPat) match(resource string) bool {
+	switch {
+	case rp.star:
+		return true
+	case rp.none:
 		return false
 	}
-	px, err1 := ParseARN(x)
-	pp, err2 := ParseARN(p)
-	if err1 != nil || err2 != nil {
-		return globCovers(x, p, false)
+	if rp.arn {
+		if r, ok := splitARN(resource); ok {
+			all := true
+			for k := range rp.segs {
+				seg := r[k]
+				if rp.fold && k < 3 {
+					seg = strings.ToLower(seg)
+				}
+				if !globMatch(rp.segs[k], seg, false) {
+					all = false
+					break
+				}
+			}
+			if all {
+				return true
+			}
+			if !rp.short {
+				return false
+			}
+		}
 	}
-	sx, sp := px.segments(), pp.segments()
-	for k := range sx {
-		if !globCovers(sx[k], sp[k], false) {
+	return globMatch(rp.whole, resource, rp.fold)
+}
+
+// splitARN splits a concrete ARN into its five matchable segments.
+func splitARN(s string) ([5]string, bool) {
+	var out [5]string
+	if !strings.HasPrefix(s, "arn:") {
+		return out, false
+	}
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) != 6 {
+		return out, false
+	}
+	copy(out[:], parts[1:])
+	return out, true
+}
+
+// intersects reports whether some concrete resource may match both
+// patterns (both compiled with matchPossible).
+func (rp *resPat) intersects(o *resPat) bool {
+	if rp.none || o.none {
+		return false
+	}
+	if rp.star || o.star {
+		return true
+	}
+	if rp.arn && o.arn {
+		all := true
+		for k := range rp.segs {
+			if !globsIntersect(rp.segs[k], o.segs[k], false) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+		if !rp.short && !o.short {
+			return false
+		}
+	}
+	// A short ARN read as one glob, or padded and compared with a
+	// pattern that is not an ARN.
+	return globsIntersect(rp.whole, o.whole, true) || globsIntersect(rp.padded, o.padded, true) ||
+		globsIntersect(rp.whole, o.padded, true) || globsIntersect(rp.padded, o.whole, true)
+}
+
+// covers reports (conservatively) whether every resource that pattern p
+// (matchPossible) may match is certainly matched by rp (matchCertain).
+func (rp *resPat) covers(p *resPat) bool {
+	switch {
+	case rp.none:
+		return false
+	case rp.star:
+		return true
+	case p.star || p.none:
+		return p.none
+	}
+	if !rp.arn || !p.arn || p.short {
+		return false
+	}
+	for k := range rp.segs {
+		if !globCovers(rp.segs[k], p.segs[k], false) {
 			return false
 		}
 	}
 	return true
+}
+
+// resourcePatternsIntersect reports whether some concrete ARN may match
+// both resource patterns.
+func resourcePatternsIntersect(a, b string) bool {
+	pa, pb := compileResource(a, matchPossible), compileResource(b, matchPossible)
+	return pa.intersects(&pb)
 }
 
 // isStar reports whether s consists only of `*` (matches everything).
@@ -358,13 +523,27 @@ func (s *Statement) MatchesAction(action string) bool {
 	return false
 }
 
-// MatchesResource reports whether the statement applies to resource,
-// honouring NotResource. A statement with neither Resource nor NotResource
-// (a trust policy statement) applies to every resource.
+// MatchesResource reports whether the statement may apply to resource,
+// honouring NotResource (the statement applies to every resource not
+// listed): a Resource pattern counts when it may match (MatchResource), a
+// NotResource pattern excludes the resource only when it certainly matches
+// it. A statement with neither Resource nor NotResource (a trust policy
+// statement) applies to every resource.
 func (s *Statement) MatchesResource(resource string) bool {
+	return s.appliesTo(resource, matchPossible)
+}
+
+// appliesTo reports whether the statement may (matchPossible) or
+// certainly (matchCertain) apply to resource.
+func (s *Statement) appliesTo(resource string, mode matchMode) bool {
 	if s.NotResource != nil {
+		other := matchCertain
+		if mode == matchCertain {
+			other = matchPossible
+		}
 		for _, p := range s.NotResource {
-			if MatchResource(p, resource) {
+			rp := compileResource(p, other)
+			if rp.match(resource) {
 				return false
 			}
 		}
@@ -374,7 +553,8 @@ func (s *Statement) MatchesResource(resource string) bool {
 		return true
 	}
 	for _, p := range s.Resource {
-		if MatchResource(p, resource) {
+		rp := compileResource(p, mode)
+		if rp.match(resource) {
 			return true
 		}
 	}
@@ -403,7 +583,12 @@ const (
 // Evaluate decides whether identity policies allow action on resource, as
 // IAM evaluates them: an explicit Deny wins; an Allow with a condition
 // still counts as a possible grant; a Deny with a condition is not a
-// guaranteed denial. Principals are ignored (identity policies have none).
+// guaranteed denial. Where AWS's reading of a Resource pattern is
+// uncertain or depends on the request (policy variables, short ARNs, case
+// in partition, service and region), an Allow counts as possible and a
+// Deny as not certain (see MatchResource). Principals are ignored
+// (identity policies have none). AllowedDynamoDB matches resources the
+// same way (resPat), so the two agree.
 func Evaluate(policies []*Policy, action, resource string) Decision {
 	allow, condAllow, condDeny := false, false, false
 	for _, p := range policies {
@@ -412,18 +597,19 @@ func Evaluate(policies []*Policy, action, resource string) Decision {
 		}
 		for i := range p.Statements {
 			st := &p.Statements[i]
-			if !st.MatchesAction(action) || !st.MatchesResource(resource) {
+			if !st.MatchesAction(action) || !st.appliesTo(resource, matchPossible) {
 				continue
 			}
+			certain := !st.HasCondition() && st.appliesTo(resource, matchCertain)
 			switch {
-			case st.Effect == EffectDeny && !st.HasCondition():
+			case st.Effect == EffectDeny && certain:
 				return DecisionExplicitDeny
 			case st.Effect == EffectDeny:
 				condDeny = true
-			case st.HasCondition():
-				condAllow = true
-			default:
+			case certain:
 				allow = true
+			default:
+				condAllow = true
 			}
 		}
 	}

@@ -220,8 +220,12 @@ func TestAllowedDynamoDB(t *testing.T) {
 			want: want{actions: []string{"dynamodb:GetItem"}, exact: true, resource: "NotResource: arn:aws:s3:::*"},
 		},
 		"not resource covering tables": {
-			doc:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:GetItem","NotResource":"arn:aws:dynamodb:*:*:table/*"}}`,
+			doc:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:GetItem","NotResource":"arn:*:dynamodb:*:*:table/*"}}`,
 			want: want{exact: true},
+		},
+		"not resource covering one partition's tables": {
+			doc:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:GetItem","NotResource":"arn:aws:dynamodb:*:*:table/*"}}`,
+			want: want{actions: []string{"dynamodb:GetItem"}, exact: true, resource: "NotResource: arn:aws:dynamodb:*:*:table/*"},
 		},
 		"conditional": {
 			doc:  `{"Statement":{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"carts"}}}}`,

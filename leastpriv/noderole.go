@@ -37,6 +37,8 @@ func (e NodeRoleEvidence) String() string {
 		s = "pod execution role of Fargate profile " + e.Source
 	case NodeRoleTrustsEC2:
 		return "trusted by " + e.Source
+	case NodeRoleAssumable:
+		s = "role assumable by node role " + e.Source
 	default:
 		s = fmt.Sprintf("node role (%s) of %s", e.Kind, e.Source)
 	}

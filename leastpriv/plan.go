@@ -129,6 +129,23 @@ type planResource struct {
 	Unknown map[string]any
 	// FromPrior is true for resources found only in prior_state.
 	FromPrior bool
+	// Before are the values before the plan of an attachment or inline
+	// policy the plan replaces or updates (planKeepsBefore): what it no longer
+	// attaches.
+	Before map[string]any
+}
+
+// planKeepsBefore reports whether the values before the plan of a replaced
+// resource of this type are kept (planResource.Before).
+func planKeepsBefore(typ string, a tfjson.Actions) bool {
+	if !a.Replace() && !a.Update() {
+		return false
+	}
+	switch typ {
+	case "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role_policy":
+		return true
+	}
+	return false
 }
 
 // deleted reports whether the plan removes the resource without creating a
@@ -138,6 +155,8 @@ type planResource struct {
 func (r *planResource) deleted() bool {
 	return r.Actions.Delete() || (r.Actions.Forget() && r.Values == nil)
 }
+
+// A deleted resource's Values are its values before the plan (change.before).
 
 // planRelevantAttributes lists, per resource type, the attributes the checker
 // reads. Everything else is dropped while decoding.
@@ -370,7 +389,9 @@ func (p *planData) decodeChange(dec *json.Decoder) error {
 		Type: rc.Type, Name: rc.Name, Index: rc.Index, Actions: rc.Change.Actions,
 	}
 	after, unknown := rc.Change.After.raw, rc.Change.AfterUnknown.raw
-	if rc.Change.Actions.Forget() {
+	if a := rc.Change.Actions; a.Forget() || a.Delete() {
+		// Forgotten: it stays as it was. Deleted: what it was is what the
+		// plan takes away (planRemovedGrants).
 		after, unknown = rc.Change.Before.raw, nil
 	}
 	var err error
@@ -379,6 +400,11 @@ func (p *planData) decodeChange(dec *json.Decoder) error {
 	}
 	if res.Unknown, err = planPruneObject(unknown, attrs); err != nil {
 		return err
+	}
+	if planKeepsBefore(rc.Type, rc.Change.Actions) {
+		if res.Before, err = planPruneObject(rc.Change.Before.raw, attrs); err != nil {
+			return err
+		}
 	}
 	p.changes = append(p.changes, res)
 	return nil

@@ -146,6 +146,7 @@ type planFastItem struct {
 	attrs  []string
 	// set by the worker
 	prunedValues, prunedUnknown map[string]any
+	prunedBefore                map[string]any // planResource.Before
 	err                         error
 }
 
@@ -201,6 +202,9 @@ func (f *planFast) prune(sub *planScanner, it *planFastItem) {
 	it.prunedValues, it.err = planFastPrune(sub, it.values, it.attrs)
 	if it.err == nil {
 		it.prunedUnknown, it.err = planFastPrune(sub, it.unknown, it.attrs)
+	}
+	if it.err == nil && !it.prior && planKeepsBefore(it.typ, it.actions) {
+		it.prunedBefore, it.err = planFastPrune(sub, it.before, it.attrs)
 	}
 }
 
@@ -824,8 +828,9 @@ func (f *planFast) change() error {
 		return err
 	}
 	it.skip = it.deposed != "" || !hasChange
-	if it.actions.Forget() {
-		// Terraform stops managing it, but it stays as it was.
+	if it.actions.Forget() || it.actions.Delete() {
+		// Terraform stops managing it, but it stays as it was; or the
+		// plan deletes it, and what it was is what the plan takes away.
 		it.values, it.unknown = it.before, nil
 	}
 	f.add(it)
@@ -1029,7 +1034,7 @@ func (f *planFast) merge() error {
 			p.changes = append(p.changes, &planResource{
 				Address: it.address, ModuleAddress: it.moduleAddress, Mode: it.mode,
 				Type: it.typ, Name: it.name, Index: it.index, Actions: it.actions,
-				Values: it.prunedValues, Unknown: it.prunedUnknown,
+				Values: it.prunedValues, Unknown: it.prunedUnknown, Before: it.prunedBefore,
 			})
 			continue
 		}

@@ -57,6 +57,125 @@ type planInventoryBuilder struct {
 	inv     *Inventory
 	idx     *planIndex        // built on first use
 	ltCands *planLTCandidates // built on first use
+	// managed indexes the role attachments and inline policies that
+	// resources of the plan manage, live or deleted (managedElsewhere).
+	managed map[string]bool
+}
+
+// configSets reports whether the configuration of a resource sets an
+// attribute or block (then the resource manages it exclusively).
+func (b *planInventoryBuilder) configSets(res *planResource, attr string) bool {
+	cr := b.r.configResource(res)
+	if cr == nil {
+		// No configuration to tell (a plan without it): count the
+		// attribute, failing closed.
+		return true
+	}
+	if e := cr.Expressions[attr]; e != nil {
+		return true
+	}
+	_, dyn := cr.Expressions["dynamic"]
+	return dyn && attr == "inline_policy"
+}
+
+// managedElsewhere reports whether a resource of the plan manages the
+// attachment of policy ARN (kind "attachment") or the inline policy named
+// name (kind "inline") of role: an aws_iam_role_policy_attachment,
+// aws_iam_policy_attachment or aws_iam_role_policy the plan keeps (it
+// reports the grant itself) or deletes (the grant goes away), or an
+// aws_iam_role_policy_attachments_exclusive the plan keeps (it detaches
+// every policy it does not list). A role's computed managed_policy_arns
+// and inline_policy, refreshed from AWS, then do not count: they show
+// what the plan changes.
+func (b *planInventoryBuilder) managedElsewhere(role RoleRef, kind, value string) bool {
+	if b.managed == nil {
+		b.managed = map[string]bool{}
+		for _, res := range b.r.p.changes {
+			if res.deleted() && res.Mode != "data" {
+				b.indexManaged(res, true)
+			}
+		}
+		for _, res := range b.r.order {
+			if res.Mode != "data" {
+				b.indexManaged(res, false)
+			}
+			if res.Before != nil {
+				// Replaced: what it attached before goes away too.
+				before := *res
+				before.Values = res.Before
+				b.indexManaged(&before, true)
+			}
+		}
+	}
+	keys := []string{role.Address}
+	if !role.Name.Unknown && role.Name.Value != "" {
+		keys = append(keys, role.Name.Value)
+	}
+	for _, k := range keys {
+		if k != "" && (b.managed[kind+"|"+k+"|"+value] || (kind == "attachment" && b.managed["exclusive|"+k])) {
+			return true
+		}
+	}
+	return false
+}
+
+// indexManaged records what one attachment or inline policy resource
+// manages, under the role's address and name.
+func (b *planInventoryBuilder) indexManaged(res *planResource, deleted bool) {
+	roleKeys := func(path []any) []string {
+		var keys []string
+		if v, ok := planLookup(res.Values, path).(string); ok && v != "" {
+			if n := roleNameFromARN(v); n != "" {
+				v = n
+			}
+			keys = append(keys, v)
+		}
+		if !deleted {
+			ref := b.roleRef(res, path)
+			keys = append(keys, ref.Address)
+			if !ref.Name.Unknown {
+				keys = append(keys, ref.Name.Value)
+			}
+		}
+		return keys
+	}
+	str := func(attr string) string {
+		v, _ := res.Values[attr].(string)
+		if v == "" && !deleted {
+			v = b.policyARN(res, []any{attr}).val.Value
+		}
+		return v
+	}
+	mark := func(kind string, roles []string, value string) {
+		for _, r := range roles {
+			if r != "" && value != "" {
+				b.managed[kind+"|"+r+"|"+value] = true
+			}
+		}
+	}
+	switch res.Type {
+	case "aws_iam_role_policy_attachment":
+		mark("attachment", roleKeys([]any{"role"}), str("policy_arn"))
+	case "aws_iam_policy_attachment":
+		roles, _ := res.Values["roles"].([]any)
+		for i := range roles {
+			mark("attachment", roleKeys([]any{"roles", i}), str("policy_arn"))
+		}
+	case "aws_iam_role_policy":
+		name, _ := res.Values["name"].(string)
+		if name == "" && !deleted {
+			name = b.str(res, "name").Value
+		}
+		mark("inline", roleKeys([]any{"role"}), name)
+	case "aws_iam_role_policy_attachments_exclusive":
+		if !deleted {
+			for _, r := range roleKeys([]any{"role_name"}) {
+				if r != "" {
+					b.managed["exclusive|"+r] = true
+				}
+			}
+		}
+	}
 }
 
 func (b *planInventoryBuilder) add(res *planResource) {
@@ -65,14 +184,21 @@ func (b *planInventoryBuilder) add(res *planResource) {
 	case "aws_iam_role":
 		self := b.selfRoleRef(res)
 		b.inv.Roles = append(b.inv.Roles, b.role(res, self))
+		inlineSet, arnsSet := b.configSets(res, "inline_policy"), b.configSets(res, "managed_policy_arns")
 		for i := range planListLen(res, "inline_policy") {
 			doc := b.document(res, []any{"inline_policy", i, "policy"})
 			if doc.JSON == "" && !doc.Unknown {
 				continue
 			}
+			if name := b.r.attr(res, []any{"inline_policy", i, "name"}, 0).val; !inlineSet && !name.Unknown && b.managedElsewhere(self, "inline", name.Value) {
+				continue
+			}
 			b.inv.InlinePolicies = append(b.inv.InlinePolicies, &InlinePolicy{Address: a, Role: self, Document: doc})
 		}
 		for _, pol := range b.policyARNs(res, "managed_policy_arns") {
+			if !arnsSet && !pol.val.Unknown && b.managedElsewhere(self, "attachment", pol.val.Value) {
+				continue
+			}
 			b.inv.Attachments = append(b.inv.Attachments, &Attachment{Address: a, Role: self, PolicyARN: pol.val, PolicyAddress: pol.addr})
 		}
 	case "aws_iam_role_policy":
@@ -174,10 +300,59 @@ func (b *planInventoryBuilder) addDataRole(res *planResource) {
 // permissions boundary.
 func (b *planInventoryBuilder) role(res *planResource, self RoleRef) *Role {
 	boundary := b.policyARN(res, []any{"permissions_boundary"})
-	return &Role{
+	role := &Role{
 		Address: res.Address, Name: self.Name, ARN: self.ARN, TrustPolicy: b.document(res, []any{"assume_role_policy"}),
 		PermissionsBoundary: boundary.val, PermissionsBoundaryAddress: boundary.addr,
 	}
+	if role.TrustPolicy.Unknown || strings.Contains(role.TrustPolicy.JSON, "${") {
+		// Unknown, or rendered with values unknown until apply written
+		// as ${...} (a principal from a module output).
+		role.TrustReferences = b.trustReferences(res, []any{"assume_role_policy"})
+	}
+	return role
+}
+
+// trustReferences lists the roles that the configuration of an unknown
+// trust policy refers to: directly (jsonencode with AWS =
+// aws_iam_role.node.arn, through module variables and outputs) or through
+// the principals of an aws_iam_policy_document data source.
+func (b *planInventoryBuilder) trustReferences(res *planResource, path []any) []RoleRef {
+	var out []RoleRef
+	seen := map[string]bool{}
+	var walk func(res *planResource, e *tfjson.Expression, depth int)
+	walkAll := func(res *planResource, exprs map[string]*tfjson.Expression, depth int) {
+		for _, k := range sortedKeys(exprs) {
+			walk(res, exprs[k], depth)
+		}
+	}
+	walk = func(res *planResource, e *tfjson.Expression, depth int) {
+		if e == nil || e.ExpressionData == nil || depth > 4 {
+			return
+		}
+		for _, nb := range e.NestedBlocks {
+			walkAll(res, nb, depth)
+		}
+		for _, v := range b.r.exprAll(b.r.scopeOf(res), e, 1) {
+			if v.addr == "" || seen[v.addr] {
+				continue
+			}
+			seen[v.addr] = true
+			target := b.r.byAddr[v.addr]
+			if target == nil {
+				continue
+			}
+			switch {
+			case target.Type == "aws_iam_role":
+				out = append(out, b.roleRefFrom(v))
+			case target.Mode == "data" && target.Type == "aws_iam_policy_document":
+				if cr := b.r.configResource(target); cr != nil {
+					walkAll(target, cr.Expressions, depth+1)
+				}
+			}
+		}
+	}
+	walk(res, b.r.configExpr(res, path), 0)
+	return out
 }
 
 // addLeastPrivilege adds this provider's resource: a role it creates (or

@@ -1,8 +1,6 @@
 package leastpriv
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,12 +14,19 @@ type PlanSummary struct {
 	Errors    int `json:"errors"`
 	Warnings  int `json:"warnings"`
 	Resources int `json:"resources"`
+	// Suppressed counts the findings an exception or the baseline
+	// accepts; they are not counted in Errors and Warnings.
+	Suppressed int `json:"suppressed"`
 }
 
 // Summary counts the review's findings by severity.
 func (r *PlanReview) Summary() PlanSummary {
 	s := PlanSummary{Resources: r.Resources}
 	for _, f := range r.Findings {
+		if f.Suppressed != nil {
+			s.Suppressed++
+			continue
+		}
 		switch f.Severity {
 		case SeverityError:
 			s.Errors++
@@ -33,9 +38,13 @@ func (r *PlanReview) Summary() PlanSummary {
 }
 
 // FailsAt reports whether the review has findings at or above a severity
-// threshold: "error", "warning" or "never".
+// threshold: "error", "warning" or "never". Suppressed findings do not
+// count.
 func (r *PlanReview) FailsAt(threshold string) bool {
 	for _, f := range r.Findings {
+		if f.Suppressed != nil {
+			continue
+		}
 		switch threshold {
 		case SeverityWarning:
 			if f.Severity == SeverityWarning || f.Severity == SeverityError {
@@ -77,7 +86,12 @@ func (r *PlanReview) WriteText(w io.Writer) error {
 		names[rule.ID] = rule.Name
 	}
 	var last string
+	var suppressed []Finding
 	for _, f := range r.sortedFindings() {
+		if f.Suppressed != nil {
+			suppressed = append(suppressed, f)
+			continue
+		}
 		if f.Address != last {
 			if last != "" {
 				ew.printf("\n")
@@ -97,14 +111,34 @@ func (r *PlanReview) WriteText(w io.Writer) error {
 		if f.Remediation != "" {
 			ew.printf("%s", planIndent("Fix: "+f.Remediation, "    "))
 		}
+		if e := f.ExpiredException; e != nil {
+			ew.printf("%s", planIndent("The exception for this finding expired on "+e.Expires+" ("+e.Reason+"): it no longer applies.", "    "))
+		}
 	}
 	s := r.Summary()
 	if last != "" {
 		ew.printf("\n")
 	}
-	if len(r.Findings) == 0 {
+	if len(suppressed) > 0 {
+		ew.printf("Suppressed (not counted):\n")
+		for _, f := range suppressed {
+			why := f.Suppressed.Kind
+			if f.Suppressed.Reason != "" {
+				why += ": " + f.Suppressed.Reason
+			}
+			if f.Suppressed.Expires != "" {
+				why += " (until " + f.Suppressed.Expires + ")"
+			}
+			ew.printf("%s", planIndent(f.Severity+" "+f.Rule+" "+f.Address+" ["+why+"]", "  "))
+		}
+		ew.printf("\n")
+	}
+	switch {
+	case len(r.Findings) == 0:
 		ew.printf("No findings in %s.\n", planPlural(s.Resources, "resource"))
-	} else {
+	case s.Suppressed > 0:
+		ew.printf("%s, %s in %s; %s suppressed.\n", planPlural(s.Errors, "error"), planPlural(s.Warnings, "warning"), planPlural(s.Resources, "resource"), planPlural(s.Suppressed, "finding"))
+	default:
 		ew.printf("%s, %s in %s.\n", planPlural(s.Errors, "error"), planPlural(s.Warnings, "warning"), planPlural(s.Resources, "resource"))
 	}
 	return ew.err
@@ -143,6 +177,10 @@ type jsonFinding struct {
 	Remediation string   `json:"remediation"`
 	Role        string   `json:"role,omitempty"`
 	Evidence    []string `json:"evidence,omitempty"`
+	// Suppressed is set on a finding an exception or the baseline
+	// accepts; ExpiredException on one whose exception expired.
+	Suppressed       *Suppression `json:"suppressed,omitempty"`
+	ExpiredException *Suppression `json:"expired_exception,omitempty"`
 }
 
 // WriteJSON writes the review as
@@ -158,6 +196,7 @@ func (r *PlanReview) WriteJSON(w io.Writer) error {
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule, Severity: f.Severity, Address: f.Address, Message: f.Message,
 			Remediation: f.Remediation, Role: f.Role, Evidence: f.Evidence,
+			Suppressed: f.Suppressed, ExpiredException: f.ExpiredException,
 		})
 	}
 	enc := json.NewEncoder(w)
@@ -211,12 +250,20 @@ type (
 		Level string `json:"level"`
 	}
 	sarifResult struct {
-		RuleID              string            `json:"ruleId"`
-		RuleIndex           int               `json:"ruleIndex"`
-		Level               string            `json:"level"`
-		Message             sarifText         `json:"message"`
-		Locations           []sarifLocation   `json:"locations"`
-		PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+		RuleID              string             `json:"ruleId"`
+		RuleIndex           int                `json:"ruleIndex"`
+		Level               string             `json:"level"`
+		Message             sarifText          `json:"message"`
+		Locations           []sarifLocation    `json:"locations"`
+		PartialFingerprints map[string]string  `json:"partialFingerprints,omitempty"`
+		Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+	}
+	// sarifSuppression: a finding accepted outside the code (an
+	// exception in the configuration, or the baseline).
+	sarifSuppression struct {
+		Kind          string `json:"kind"`
+		Status        string `json:"status"`
+		Justification string `json:"justification,omitempty"`
 	}
 	sarifLocation struct {
 		PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
@@ -275,7 +322,17 @@ func (r *PlanReview) WriteSARIF(w io.Writer, opts SARIFOptions) error {
 		if f.Remediation != "" {
 			msg += " " + f.Remediation
 		}
-		sum := sha256.Sum256([]byte(f.Rule + "\x00" + f.Address + "\x00" + f.Role))
+		var sup []sarifSuppression
+		if f.Suppressed != nil {
+			j := f.Suppressed.Kind
+			if f.Suppressed.Reason != "" {
+				j += ": " + f.Suppressed.Reason
+			}
+			if f.Suppressed.Expires != "" {
+				j += " (until " + f.Suppressed.Expires + ")"
+			}
+			sup = []sarifSuppression{{Kind: "external", Status: "accepted", Justification: j}}
+		}
 		run.Results = append(run.Results, sarifResult{
 			RuleID: f.Rule, RuleIndex: i, Level: sarifLevel(f.Severity),
 			Message: sarifText{Text: msg},
@@ -283,7 +340,8 @@ func (r *PlanReview) WriteSARIF(w io.Writer, opts SARIFOptions) error {
 				PhysicalLocation: &sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: uri}, Region: sarifRegion{StartLine: 1}},
 				LogicalLocations: []sarifLogicalLocation{{FullyQualifiedName: f.Address, Kind: "resource"}},
 			}},
-			PartialFingerprints: map[string]string{"podidentityFinding/v1": hex.EncodeToString(sum[:16])},
+			PartialFingerprints: map[string]string{"podidentityFinding/v1": f.Fingerprint()},
+			Suppressions:        sup,
 		})
 	}
 	enc := json.NewEncoder(w)

@@ -30,12 +30,24 @@ const (
 
 // Rule describes one check.
 type Rule struct {
-	ID          string
-	Name        string
-	Severity    string
-	Description string // one sentence
-	Remediation string // one sentence
-	HelpText    string // a paragraph: why it matters
+	ID   string
+	Name string
+	// Severity is the rule's verdict on a role that workloads on the
+	// cluster can obtain (Pod Identity, IRSA, node and Fargate pod
+	// execution roles, and roles those can assume): the one severity of
+	// the project. The CLI's default --fail-on error fails a plan on every
+	// error, and podidentity_least_privilege refuses at plan time every
+	// grant that an error rule describes (ValidateTableARN,
+	// ValidateActions).
+	Severity string
+	// SeverityElsewhere, when set, is the severity of the rule's findings
+	// on a policy that no workload of the plan can obtain (a customer
+	// managed policy attached to no role, roles only people or services
+	// assume).
+	SeverityElsewhere string
+	Description       string // one sentence
+	Remediation       string // one sentence
+	HelpText          string // a paragraph: why it matters
 }
 
 // Finding is one problem found by Check.
@@ -52,6 +64,12 @@ type Finding struct {
 	// Evidence says how the role was identified as a node role, one phrase
 	// per fact (NodeRoleEvidence.String).
 	Evidence []string
+	// Suppressed is set when a configured exception or a baseline accepts
+	// the finding (Config.Apply, Baseline.Apply): it is still reported,
+	// but does not fail the check.
+	Suppressed *Suppression
+	// ExpiredException is set when only an expired exception matched.
+	ExpiredException *Suppression
 }
 
 // String renders the finding on one line.
@@ -75,19 +93,19 @@ var rules = []Rule{
 			"A role is a node role when its trust policy admits ec2.amazonaws.com, or a node group, EKS Auto Mode cluster, instance profile, EC2/hybrid access entry or Fargate profile uses it.",
 	},
 	{
-		ID: RuleWildcardResource, Name: "Wildcard DynamoDB resource", Severity: SeverityWarning,
+		ID: RuleWildcardResource, Name: "Wildcard DynamoDB resource", Severity: SeverityError, SeverityElsewhere: SeverityWarning,
 		Description: "An Allow statement grants DynamoDB data actions on a wildcard resource (\"*\", a glob in the table name, region, account or partition, or NotResource).",
 		Remediation: "Name each table by its ARN (plus TABLE/index/* or TABLE/stream/* where needed).",
 		HelpText:    "A wildcard resource grants the actions on every matching table, including tables created later. Actions that only accept Resource \"*\" (dynamodb:ListStreams, dynamodb:UpdateAbacStatus) are not reported: they cannot be narrowed to a table.",
 	},
 	{
-		ID: RuleWildcardAction, Name: "Wildcard DynamoDB action", Severity: SeverityWarning,
+		ID: RuleWildcardAction, Name: "Wildcard DynamoDB action", Severity: SeverityError, SeverityElsewhere: SeverityWarning,
 		Description: "An Allow statement grants DynamoDB actions through a wildcard action pattern such as \"dynamodb:*\", \"dynamodb:Get*\" or \"*\".",
 		Remediation: "List the DynamoDB actions the workload calls, or use an access level (read, write, read_write).",
 		HelpText:    "Action wildcards grant actions nobody reviewed, including ones AWS adds later (DynamoDB gained several actions in recent years).",
 	},
 	{
-		ID: RuleNotActionNotResource, Name: "Allow with NotAction or NotResource", Severity: SeverityWarning,
+		ID: RuleNotActionNotResource, Name: "Allow with NotAction or NotResource", Severity: SeverityError, SeverityElsewhere: SeverityWarning,
 		Description: "An Allow statement uses NotAction or NotResource and thereby grants DynamoDB actions.",
 		Remediation: "Replace NotAction/NotResource in Allow statements by explicit Action and Resource lists.",
 		HelpText:    "Allow with NotAction grants every action except those listed, across all services, and NotResource every resource except those listed.",
@@ -210,6 +228,11 @@ type checker struct {
 	mpByARN  map[string]*ManagedPolicy
 
 	pendingUnknownFacts []unknownFact
+
+	workload      map[*roleInfo]bool // see isWorkloadRole
+	reachesOf     map[*roleInfo][]*reach
+	partition     string // see partitionOf
+	partitionDone bool
 }
 
 // Check evaluates the rules over an inventory and returns the findings,
@@ -244,6 +267,7 @@ func checkInventory(inv *Inventory, opts CheckOptions, pre map[string]*docInfo) 
 	c.collectNodeFacts()
 	c.collectReaches()
 	c.resolveBoundaries()
+	c.propagateNodeReach()
 	c.checkReaches()
 	c.checkRoles()
 	c.checkIMDS()
@@ -263,11 +287,19 @@ func checkInventory(inv *Inventory, opts CheckOptions, pre map[string]*docInfo) 
 	return c.findings
 }
 
-func (c *checker) add(ruleID, address, role, message string, evidence []string, remediation string) {
+func (c *checker) add(ruleID, address, role, message string, evidence []string) {
+	c.addSeverity(ruleID, "", address, role, message, evidence, "")
+}
+
+// addSeverity is add with the severity given (the rule's when empty).
+func (c *checker) addSeverity(ruleID, severity, address, role, message string, evidence []string, remediation string) {
 	if c.disabled[ruleID] {
 		return
 	}
 	r := ruleByID(ruleID)
+	if severity != "" {
+		r.Severity = severity
+	}
 	if remediation == "" {
 		remediation = r.Remediation
 	}
@@ -737,6 +769,9 @@ func (c *checker) checkReaches() {
 		awsMgd  bool
 		doc     *docInfo
 		roles   map[string]bool
+		// workload: some role the policy reaches (or may reach: a role
+		// unknown until apply) is a workload role.
+		workload bool
 	}
 	uses := map[string]*policyUse{}
 	var order []string
@@ -759,6 +794,9 @@ func (c *checker) checkReaches() {
 		if r.role != nil {
 			u.roles[r.role.key] = true
 		}
+		if r.role == nil || c.isWorkloadRole(r.role) {
+			u.workload = true
+		}
 		c.checkNodeRoleReach(r, denies)
 	}
 	// Customer managed policies that are not attached are still checked.
@@ -778,7 +816,7 @@ func (c *checker) checkReaches() {
 		if u.doc == nil || u.doc.err != nil {
 			continue
 		}
-		c.checkPolicyShape(u.address, u.label, strings.Join(sortedKeys(u.roles), ", "), u.awsMgd, u.doc)
+		c.checkPolicyShape(u.address, u.label, strings.Join(sortedKeys(u.roles), ", "), u.awsMgd, u.workload, u.doc)
 	}
 	c.checkUnknownFacts()
 }
@@ -808,7 +846,7 @@ func (c *checker) roleDenies() map[*roleInfo]*Policy {
 }
 
 // withoutDenied drops the grants that an unconditional Deny in deny covers.
-func withoutDenied(gs []Grant, deny *Policy) []Grant {
+func withoutDenied(gs []Grant, deny *Policy, partition string) []Grant {
 	if deny == nil || len(gs) == 0 {
 		return gs
 	}
@@ -817,7 +855,7 @@ func withoutDenied(gs []Grant, deny *Policy) []Grant {
 		denied := false
 		for i := range deny.Statements {
 			d := &deny.Statements[i]
-			if d.MatchesAction(g.Action) && denyCovers(d, g) {
+			if d.MatchesAction(g.Action) && denyCovers(d, g, partition) {
 				denied = true
 				break
 			}
@@ -840,14 +878,14 @@ func (c *checker) checkNodeRoleReach(r *reach, denies map[*roleInfo]*Policy) {
 	if r.doc != nil && r.doc.err == nil {
 		data = dataGrants(r.doc.grants)
 		if r.role != nil {
-			data = withoutDenied(data, denies[r.role])
+			data = withoutDenied(data, denies[r.role], c.partitionOf(r.role))
 			if r.role.boundary != nil {
 				data = withinBoundary(data, r.role.boundary.grants)
 			}
 		}
 	}
 	docUnknown := r.doc == nil || r.doc.err != nil
-	if docUnknown && r.role != nil && r.role.boundary != nil && !hasDataGrant(withoutDenied(r.role.boundary.grants, denies[r.role])) {
+	if docUnknown && r.role != nil && r.role.boundary != nil && !hasDataGrant(withoutDenied(r.role.boundary.grants, denies[r.role], c.partitionOf(r.role))) {
 		// Whatever the unknown document says, the role's permissions
 		// boundary allows no DynamoDB data action.
 		return
@@ -859,13 +897,13 @@ func (c *checker) checkNodeRoleReach(r *reach, denies map[*roleInfo]*Policy) {
 	switch {
 	case r.role == nil:
 		if docUnknown {
-			c.add(RuleUnknownAtPlan, r.address, "", fmt.Sprintf("%s reaches a role that is unknown until apply (%s), and %s. The role could be a node role.", r.source, r.roleExpr, docWhat), nil, "")
+			c.add(RuleUnknownAtPlan, r.address, "", fmt.Sprintf("%s reaches a role that is unknown until apply (%s), and %s. The role could be a node role.", r.source, r.roleExpr, docWhat), nil)
 		} else if len(data) > 0 {
-			c.add(RuleUnknownAtPlan, r.address, "", fmt.Sprintf("%s grants DynamoDB %s to a role that is unknown until apply (%s). The role could be a node role.", r.source, summarizeGrants(data), r.roleExpr), nil, "")
+			c.add(RuleUnknownAtPlan, r.address, "", fmt.Sprintf("%s grants DynamoDB %s to a role that is unknown until apply (%s). The role could be a node role.", r.source, summarizeGrants(data), r.roleExpr), nil)
 		}
 	case r.role.isNodeRole():
 		if docUnknown {
-			c.add(RuleUnknownAtPlan, r.address, r.role.key, fmt.Sprintf("%s reaches node role `%s`, and %s. It could grant DynamoDB data access to every pod on the nodes.", r.source, r.role.key, docWhat), r.role.evidenceStrings(), "")
+			c.add(RuleUnknownAtPlan, r.address, r.role.key, fmt.Sprintf("%s reaches node role `%s`, and %s. It could grant DynamoDB data access to every pod on the nodes.", r.source, r.role.key, docWhat), r.role.evidenceStrings())
 		} else if len(data) > 0 {
 			_, detail := NodeRoleMessage(r.role.key, r.role.evidence)
 			within := ""
@@ -873,14 +911,14 @@ func (c *checker) checkNodeRoleReach(r *reach, denies map[*roleInfo]*Policy) {
 				within = " (its " + r.role.boundaryName + " allows them too)"
 			}
 			msg := fmt.Sprintf("%s grants DynamoDB %s to role `%s`%s. %s", r.source, summarizeGrants(data), r.role.key, within, firstSentences(detail, 2))
-			c.add(RuleNodeRoleDataGrant, r.address, r.role.key, msg, r.role.evidenceStrings(), "")
+			c.add(RuleNodeRoleDataGrant, r.address, r.role.key, msg, r.role.evidenceStrings())
 		}
 	case r.role.trustExpr != "" && (docUnknown || len(data) > 0):
 		what := "reaches"
 		if !docUnknown {
 			what = "grants DynamoDB " + summarizeGrants(data) + " to"
 		}
-		c.add(RuleUnknownAtPlan, r.address, r.role.key, fmt.Sprintf("%s %s role `%s`, but %s, so the role could be a node role.", r.source, what, r.role.key, r.role.trustExpr), nil, "")
+		c.add(RuleUnknownAtPlan, r.address, r.role.key, fmt.Sprintf("%s %s role `%s`, but %s, so the role could be a node role.", r.source, what, r.role.key, r.role.trustExpr), nil)
 	}
 }
 
@@ -897,9 +935,17 @@ func firstSentences(s string, n int) string {
 	return strings.TrimSpace(s[:idx])
 }
 
-func (c *checker) checkPolicyShape(address, label, roles string, awsMgd bool, d *docInfo) {
+// checkPolicyShape reports PI002-PI004 for one policy: at the rules'
+// Severity when the policy reaches a workload role, else at their
+// SeverityElsewhere.
+func (c *checker) checkPolicyShape(address, label, roles string, awsMgd, workload bool, d *docInfo) {
 	for _, it := range d.shapeItems() {
-		c.add(it.rule, address, roles, label+": "+it.text, nil, shapeRemediation(awsMgd, ruleByID(it.rule).Remediation))
+		r := ruleByID(it.rule)
+		sev := r.Severity
+		if !workload && r.SeverityElsewhere != "" {
+			sev = r.SeverityElsewhere
+		}
+		c.addSeverity(it.rule, sev, address, roles, label+": "+it.text, nil, shapeRemediation(awsMgd, r.Remediation))
 	}
 }
 
@@ -1006,7 +1052,7 @@ func (c *checker) checkUnknownFacts() {
 		}
 		sort.Strings(candidates)
 		c.add(RuleUnknownAtPlan, uf.fact.Address, "", fmt.Sprintf("The role of %s is unknown until apply (%s). It could be %s, which may get DynamoDB data access in this plan, and would then be a node role.",
-			uf.fact.Address, uf.expr, joinOr(candidates)), nil, "")
+			uf.fact.Address, uf.expr, joinOr(candidates)), nil)
 	}
 }
 
@@ -1033,11 +1079,11 @@ func (c *checker) checkRoles() {
 				uses = append(uses, "Pod Identity association "+strings.Join(ri.podIDAssoc, ", ")+" uses it")
 			}
 			c.add(RuleDualUseRole, addr, ri.key, fmt.Sprintf("Role `%s` is used for EKS Pod Identity (%s), and it is also %s. Every pod on those nodes can use whatever the role may do, not only the pods of the service account.",
-				ri.key, joinAnd(uses), strings.TrimPrefix(nodeRolePhrase(ri.evidence), "a node role: it is ")), ri.evidenceStrings(), "")
+				ri.key, joinAnd(uses), strings.TrimPrefix(nodeRolePhrase(ri.evidence), "a node role: it is ")), ri.evidenceStrings())
 		}
 		if podTrust && !trustHasServiceAccountConditions(ri.trust) {
 			c.add(RuleUnscopedTrust, ri.address(), ri.key, fmt.Sprintf("The trust policy of role `%s` lets %s assume it without StringEquals conditions on %s and %s, so any Pod Identity association in the account can give the role to any service account in any cluster.",
-				ri.key, PodIdentityServicePrincipal, TagNamespace, TagServiceAccount), nil, "")
+				ri.key, PodIdentityServicePrincipal, TagNamespace, TagServiceAccount), nil)
 		}
 	}
 }
@@ -1076,7 +1122,7 @@ func (c *checker) checkIMDS() {
 			continue
 		}
 		if !ng.SelfManaged {
-			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on node group %s can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil, "")
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on node group %s can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil)
 			continue
 		}
 		switch {
@@ -1102,11 +1148,11 @@ func (c *checker) checkIMDS() {
 			if ng.LaunchTemplateAddress != "" {
 				where += "; " + lt + " " + ng.LaunchTemplateAddress
 			}
-			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on self-managed node group %s) can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil, "")
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Pods on self-managed node group %s) can reach the instance metadata service and take the node role's credentials: %s.", where, why), nil)
 		case ng.LaunchTemplateUnknown != "":
-			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group whose pods reach the instance metadata service and take the node role's credentials: its %s cannot be told at plan time (%s), so neither its metadata options nor whether it runs EKS nodes (its instance profile's role, its tags) can be checked.", ng.Address, lt, ng.LaunchTemplateUnknown), nil, "")
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group whose pods reach the instance metadata service and take the node role's credentials: its %s cannot be told at plan time (%s), so neither its metadata options nor whether it runs EKS nodes (its instance profile's role, its tags) can be checked.", ng.Address, lt, ng.LaunchTemplateUnknown), nil)
 		case ng.EKSUnknown != "":
-			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group (it cannot be told at plan time: %s); if it is, pods on it can reach the instance metadata service and take the node role's credentials: %s.", where, ng.EKSUnknown, why), nil, "")
+			c.add(RuleIMDSReachable, ng.Address, role, fmt.Sprintf("Autoscaling group %s may be a self-managed EKS node group (it cannot be told at plan time: %s); if it is, pods on it can reach the instance metadata service and take the node role's credentials: %s.", where, ng.EKSUnknown, why), nil)
 		}
 	}
 }

@@ -80,8 +80,10 @@ func ValidateTableARN(s string) error {
 	if a.Service != "dynamodb" {
 		return bad(fmt.Sprintf("%q is an ARN of service %q, not of a DynamoDB table.", s, a.Service), "Use the table's ARN: "+form+".")
 	}
-	if hasGlob(s) {
-		return bad(fmt.Sprintf("%q contains a wildcard (`*` or `?`). A least-privilege grant names one table.", s),
+	if resourceHasWildcard(s) && ruleByID(RuleWildcardResource).Severity == SeverityError {
+		// The CLI's verdict on the same grant (PI002 on a Pod Identity
+		// role): refused here because it is an error there.
+		return bad(fmt.Sprintf("%q contains a wildcard (`*`, `?` or a policy variable such as ${aws:username}). A least-privilege grant names one table (rule %s).", s, RuleWildcardResource),
 			"Name each table with its full ARN, for example aws_dynamodb_table.carts.arn; add one grant per table.")
 	}
 	switch {
@@ -135,8 +137,10 @@ func ValidateActions(actions []string) error {
 	hint := ""
 	seen := map[string]bool{}
 	for _, a := range actions {
-		if hasGlob(a) {
-			problems = append(problems, fmt.Sprintf("%q contains a wildcard", a))
+		if hasGlob(a) && ruleByID(RuleWildcardAction).Severity == SeverityError {
+			// The CLI's verdict on the same grant (PI003 on a Pod
+			// Identity role).
+			problems = append(problems, fmt.Sprintf("%q contains a wildcard (rule %s)", a, RuleWildcardAction))
 			hint = "List each action by name, for example \"dynamodb:GetItem\", \"dynamodb:Query\"; or use `access` (read, write, read_write)."
 			continue
 		}

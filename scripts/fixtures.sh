@@ -12,6 +12,13 @@
 # plan.args holds extra arguments for the plan, one a line (-destroy,
 # -refresh-only...).
 #
+# The fake provider keeps the IAM attachments it applies in a file
+# (FAKE_AWS_STATE, one per scenario), so that refreshing a role reports
+# them in its computed managed_policy_arns as AWS does: a cleanup scenario
+# (apply/ holds the first revision with the grant, the scenario's own .tf
+# files the second without it) plans a no-op role whose refreshed
+# attributes still show what the plan deletes.
+#
 # With TERRAFORM=/path/to/terraform, the plans are made with Terraform
 # instead and written to plan-terraform.json beside plan.json (the tests
 # check both against the same expect.json: the two CLIs' JSON differs in
@@ -84,6 +91,9 @@ for s in "${scenarios[@]}"; do
 	rm -f "$dir"/plan*.json "$dir/expect.json"
 	(
 		cd "$dir"
+		# The fake provider's stand-in for AWS (internal/testprovider,
+		# store.go): what the first revision attaches, a refresh reports.
+		export FAKE_AWS_STATE="$dir/aws-state.json"
 		if grep -qs "^module " *.tf; then "$TOFU" get -no-color >init.log 2>&1 || { cat init.log >&2; exit 1; }; fi
 		if [ -d apply ]; then
 			mkdir own && mv ./*.tf own/ && cp apply/*.tf .

@@ -76,6 +76,14 @@ Flags:
                               severity (default error)
   --disable RULE[,RULE...]    skip rules, for example --disable PI006,PI007
                               (repeatable)
+  --config FILE               per-rule severities and exceptions (default:
+                              .podidentity-check.yaml in the plan's
+                              directory or a parent)
+  --no-config                 ignore .podidentity-check.yaml
+  --baseline FILE             accept the findings listed in FILE (reported
+                              as suppressed, they do not fail the check)
+  --write-baseline FILE       write the current findings to FILE as a
+                              baseline
   --explain RULE              print a rule's full help and exit
   --version                   print the version and exit
 
@@ -95,6 +103,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(help, "h", false, "")
 	var disabled listFlag
 	fs.Var(&disabled, "disable", "")
+	var pf policyFlags
+	fs.StringVar(&pf.config, "config", "", "")
+	fs.BoolVar(&pf.noConfig, "no-config", false, "")
+	fs.StringVar(&pf.baseline, "baseline", "", "")
+	fs.StringVar(&pf.writeBaseline, "write-baseline", "", "")
 
 	usageErr := func(format string, a ...any) int {
 		fmt.Fprintf(stderr, "%s: %s\n", progName, fmt.Sprintf(format, a...))
@@ -129,7 +142,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		id := strings.ToUpper(strings.TrimSpace(*explain))
 		for _, r := range rules {
 			if r.ID == id {
-				fmt.Fprintf(stdout, "%s: %s (%s)\n\n%s\n\n%s\n\nFix: %s\n", r.ID, r.Name, r.Severity, r.Description, r.HelpText, r.Remediation)
+				sev := r.Severity
+				if r.SeverityElsewhere != "" {
+					sev += "; " + r.SeverityElsewhere + " on a policy no workload can obtain"
+				}
+				fmt.Fprintf(stdout, "%s: %s (%s)\n\n%s\n\n%s\n\nFix: %s\n", r.ID, r.Name, sev, r.Description, r.HelpText, r.Remediation)
 				return exitOK
 			}
 		}
@@ -157,7 +174,19 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageErr("expected one PLAN_JSON, got %d arguments", len(positional))
 	}
 
+	if err := pf.check(); err != nil {
+		return usageErr("%v", err)
+	}
+
 	path := positional[0]
+	cfg, err := pf.loadConfig(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %s\n", progName, oneLine(err.Error()))
+		return exitUsage
+	}
+	if cfg != nil {
+		disabled = append(disabled, cfg.DisabledRules()...)
+	}
 	name := path
 	in := stdin
 	// The heap a review grows to: about 1.5x the plan (see heapEstimate),
@@ -191,6 +220,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	review, err := leastpriv.ReviewPlan(in, leastpriv.CheckOptions{DisabledRules: disabled})
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %s: %s\n", progName, name, oneLine(err.Error()))
+		return exitUsage
+	}
+	if err := pf.apply(review, cfg); err != nil {
+		fmt.Fprintf(stderr, "%s: %s\n", progName, oneLine(err.Error()))
 		return exitUsage
 	}
 

@@ -73,10 +73,12 @@ func (r *echoResource) Create(_ context.Context, req resource.CreateRequest, res
 		return
 	}
 	resp.State.Raw = state
+	r.recordApplied(state)
 }
 
-func (r *echoResource) Read(_ context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+func (r *echoResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	resp.State.Raw = req.State.Raw
+	r.refresh(ctx, resp)
 }
 
 func (r *echoResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -86,9 +88,12 @@ func (r *echoResource) Update(_ context.Context, req resource.UpdateRequest, res
 		return
 	}
 	resp.State.Raw = state
+	r.recordApplied(state)
 }
 
-func (r *echoResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+func (r *echoResource) Delete(_ context.Context, req resource.DeleteRequest, _ *resource.DeleteResponse) {
+	r.recordDeleted(req.State.Raw)
+}
 
 func (r *echoResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)

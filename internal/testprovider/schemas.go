@@ -111,7 +111,7 @@ var resourceSpecs = []*resourceSpec{
 	},
 	{
 		provider: "aws", typeName: "aws_iam_role_policy_attachment", nameAttr: "-",
-		attrs: map[string]schema.Attribute{"id": compStr(), "policy_arn": reqStr(), "role": reqStr()},
+		attrs: map[string]schema.Attribute{"id": compStr(), "policy_arn": forceNew(reqStr()), "role": forceNew(reqStr())},
 	},
 	{
 		provider: "aws", typeName: "aws_iam_policy", arn: iamARN("policy"),

@@ -17,7 +17,7 @@
 #   pod:          Pod Identity role (scoped trust) with item and stream actions on the table and
 #                 its streams, and dynamodb:ListStreams on "*" (it only accepts "*"): clean.
 #   irsa:         federated (OIDC) trust with GetItem on table/orders: not a node role, clean.
-#   anyone:       "AWS": "*" trust with an aws:PrincipalOrgID condition: not a node role, clean.
+#   anyone:       "AWS": "*" trust with an aws:PrincipalOrgID condition: admits the node roles (conditions aside): PI001.
 terraform {
   required_providers {
     aws = { source = "hashicorp/aws" }

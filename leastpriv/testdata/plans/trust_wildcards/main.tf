@@ -4,7 +4,7 @@
 #   aws_star_ip:   {"AWS": "*"} (IAM principals only, not EC2), but in an instance profile: a node
 #                  role by the profile (PI001).
 #   star_ip:       Principal "*" and in an instance profile (PI001).
-#   aws_star:      {"AWS": "*"} alone: not a node role (clean).
+#   aws_star:      {"AWS": "*"} alone: not EC2 trust, but it admits the node roles of the plan: PI001.
 #   ec2_denied:    Pod Identity role whose trust allows ec2 and pods but denies ec2
 #                  unconditionally: not a node role (clean, no PI005).
 #   deny_cond:     Allow ec2, Deny ec2 with a Condition: still a node role (PI001).

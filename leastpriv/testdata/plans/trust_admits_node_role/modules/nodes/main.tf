@@ -1,0 +1,36 @@
+resource "aws_iam_role" "node" {
+  name_prefix = "workshop-node-"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_launch_template" "nodes" {
+  name = "workshop-nodes"
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+}
+
+resource "aws_eks_node_group" "default" {
+  cluster_name    = "eks-workshop"
+  node_group_name = "default"
+  node_role_arn   = aws_iam_role.node.arn
+  subnet_ids      = ["subnet-0a1b2c3d"]
+  launch_template {
+    id      = aws_launch_template.nodes.id
+    version = "$Latest"
+  }
+  scaling_config {
+    desired_size = 2
+    max_size     = 3
+    min_size     = 2
+  }
+}
+
+output "node_role_arn" {
+  value = aws_iam_role.node.arn
+}
