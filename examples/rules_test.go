@@ -44,10 +44,10 @@ project's tests: the bad one raises the rule, the fixed one raises nothing.
 `)
 	rules := leastpriv.Rules()
 	for _, r := range rules {
-		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s |\n", r.ID, strings.ToLower(r.ID), r.Severity, r.Name)
+		fmt.Fprintf(&b, "| [%s](#%s) | %s | %s |\n", r.ID, strings.ToLower(r.ID), ruleSeverity(r), r.Name)
 	}
 	for _, r := range rules {
-		fmt.Fprintf(&b, "\n## %s\n\n**%s** (%s)\n\n%s\n\n%s\n\n**Fix:** %s\n", r.ID, r.Name, r.Severity, r.Description, r.HelpText, r.Remediation)
+		fmt.Fprintf(&b, "\n## %s\n\n**%s** (%s)\n\n%s\n\n%s\n\n**Fix:** %s\n", r.ID, r.Name, ruleSeverity(r), r.Description, r.HelpText, r.Remediation)
 		for _, kind := range []string{"bad", "fixed"} {
 			src, err := os.ReadFile(filepath.Join("rules", r.ID, kind+".tf"))
 			if err != nil {
@@ -139,4 +139,13 @@ func TestRulesReference_examplesPlan(t *testing.T) {
 			})
 		}
 	}
+}
+
+// ruleSeverity is the rule's default severity as the reference states it:
+// rules that judge a grant by who can use it say both verdicts.
+func ruleSeverity(r leastpriv.Rule) string {
+	if r.SeverityElsewhere == "" || r.SeverityElsewhere == r.Severity {
+		return string(r.Severity)
+	}
+	return fmt.Sprintf("%s on roles workloads can obtain, %s elsewhere", r.Severity, r.SeverityElsewhere)
 }
