@@ -24,7 +24,15 @@ import (
 // is tested).
 func skipBelow(t *testing.T, tf, minVersion string) {
 	t.Helper()
-	out, err := exec.Command(tf, "version", "-json").Output()
+	// A CLI config file that exists: TF_CLI_CONFIG_FILE naming a missing
+	// file makes the CLI print a warning before the JSON.
+	rc := filepath.Join(t.TempDir(), "empty.rc")
+	if err := os.WriteFile(rc, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(tf, "version", "-json")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc)
+	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("%s version -json: %v", tf, err)
 	}
