@@ -90,8 +90,9 @@
 //
 // PI001 follows every path to a role: inline policies (aws_iam_role_policy,
 // inline_policy blocks, exclusive policies), customer managed policies and
-// AWS managed policies (evaluated from their documents, embedded from
-// data/aws-managed-policies-all.json.gz, not from a list of names), through
+// AWS managed policies (evaluated from their documents, embedded as
+// data/aws-managed-policies.bin, generated from
+// data/aws-managed-policies-all.json.gz; not from a list of names), through
 // any attachment resource. A role is a node role when its trust policy
 // admits ec2.amazonaws.com (or ec2.amazonaws.com.cn), or a
 // [NodeRoleFact] points at it (node group, EKS Auto Mode, instance

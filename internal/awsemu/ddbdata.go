@@ -3,6 +3,8 @@ package awsemu
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -684,7 +686,7 @@ func ddbBatchGetItem(c *call) {
 		c.ddbValidation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1")
 		return
 	}
-	names := sortedKeysRaw(in.RequestItems)
+	names := slices.Sorted(maps.Keys(in.RequestItems))
 	resp := map[string][]item{}
 	total := 0
 	for _, name := range names {
@@ -742,7 +744,7 @@ func ddbBatchWriteItem(c *call) {
 	}
 	var writes []write
 	seen := map[string]bool{}
-	for _, name := range sortedKeysRaw(in.RequestItems) {
+	for _, name := range slices.Sorted(maps.Keys(in.RequestItems)) {
 		var reqs []struct {
 			PutRequest *struct {
 				Item map[string]json.RawMessage `json:"Item"`
@@ -818,15 +820,6 @@ func ddbDeleteTable(c *call) {
 	desc["TableStatus"] = "DELETING"
 	delete(c.st.tables, t.Name)
 	c.jsonResult(map[string]any{"TableDescription": desc})
-}
-
-func sortedKeysRaw(m map[string]json.RawMessage) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // keyConditionProblem checks a KeyConditionExpression's shape as DynamoDB
