@@ -79,11 +79,11 @@ func TestReviewPolicyFunction_run(t *testing.T) {
 		},
 		"wildcards and unscoped trust": {
 			policy: tablePolicy("dynamodb:*", "*"), trust: str(podsTrustNoCond),
-			want: "PI002 warning, PI003 warning, PI006 warning",
+			want: "PI002 error, PI003 error, PI006 warning", // a role pods can obtain: one verdict with the resource
 		},
 		"null trust reviews the policy alone": {
 			policy: tablePolicy("dynamodb:*", reviewTable), trust: types.StringNull(),
-			want: "PI003 warning",
+			want: "PI003 error", // no trust given: treated as a workload role (fail closed)
 		},
 		"invalid policy": {
 			policy: `{"Statement": 3}`, trust: str(scoped),
