@@ -145,7 +145,7 @@ func TestRulesReference_examplesPlan(t *testing.T) {
 // rules that judge a grant by who can use it say both verdicts.
 func ruleSeverity(r leastpriv.Rule) string {
 	if r.SeverityElsewhere == "" || r.SeverityElsewhere == r.Severity {
-		return string(r.Severity)
+		return r.Severity
 	}
 	return fmt.Sprintf("%s on roles workloads can obtain, %s elsewhere", r.Severity, r.SeverityElsewhere)
 }
