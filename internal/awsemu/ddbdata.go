@@ -274,21 +274,30 @@ func (c *call) conditionFailed() {
 	c.fail("ConditionalCheckFailedException", 400, "The conditional request failed")
 }
 
+// itemRequest is the start of every single-item call (GetItem, UpdateItem,
+// DeleteItem): the caller, the request, the authorised table, the
+// expression context and the item's key. ok is false when the call has
+// already been answered with an error.
+func (c *call) itemRequest(action string, in *ddbReq) (t *Table, ctx *exprCtx, key item, ok bool) {
+	p, ok := c.caller()
+	if !ok || !c.decodeReq(in) {
+		return nil, nil, nil, false
+	}
+	if t = c.ddbTable(p, action, in.TableName, ""); t == nil {
+		return nil, nil, nil, false
+	}
+	if ctx, ok = c.exprCtx(in); !ok {
+		return nil, nil, nil, false
+	}
+	if key, ok = c.keyFromReq(t, in.Key); !ok {
+		return nil, nil, nil, false
+	}
+	return t, ctx, key, true
+}
+
 func ddbGetItem(c *call) {
 	var in ddbReq
-	p, ok := c.caller()
-	if !ok || !c.decodeReq(&in) {
-		return
-	}
-	t := c.ddbTable(p, "dynamodb:GetItem", in.TableName, "")
-	if t == nil {
-		return
-	}
-	ctx, ok := c.exprCtx(&in)
-	if !ok {
-		return
-	}
-	key, ok := c.keyFromReq(t, in.Key)
+	t, ctx, key, ok := c.itemRequest("dynamodb:GetItem", &in)
 	if !ok {
 		return
 	}
@@ -356,19 +365,7 @@ func orEmpty(it item) item {
 
 func ddbDeleteItem(c *call) {
 	var in ddbReq
-	p, ok := c.caller()
-	if !ok || !c.decodeReq(&in) {
-		return
-	}
-	t := c.ddbTable(p, "dynamodb:DeleteItem", in.TableName, "")
-	if t == nil {
-		return
-	}
-	ctx, ok := c.exprCtx(&in)
-	if !ok {
-		return
-	}
-	key, ok := c.keyFromReq(t, in.Key)
+	t, ctx, key, ok := c.itemRequest("dynamodb:DeleteItem", &in)
 	if !ok {
 		return
 	}
@@ -396,19 +393,7 @@ func ddbDeleteItem(c *call) {
 
 func ddbUpdateItem(c *call) {
 	var in ddbReq
-	p, ok := c.caller()
-	if !ok || !c.decodeReq(&in) {
-		return
-	}
-	t := c.ddbTable(p, "dynamodb:UpdateItem", in.TableName, "")
-	if t == nil {
-		return
-	}
-	ctx, ok := c.exprCtx(&in)
-	if !ok {
-		return
-	}
-	key, ok := c.keyFromReq(t, in.Key)
+	t, ctx, key, ok := c.itemRequest("dynamodb:UpdateItem", &in)
 	if !ok {
 		return
 	}
