@@ -10,10 +10,10 @@
 // review decompresses only the few policies a plan attaches instead of
 // the whole 3 MB catalogue. Format (integers are unsigned varints):
 //
-//	"PIMP1\n"
+//	"PIMP2\n"
 //	len(dict) dict
 //	count
-//	count times: len(arn) arn len(name) name offset size   (sorted by arn)
+//	count times: len(arn) arn len(name) name len(version) version offset size   (sorted by arn)
 //	blob: the compressed documents; offset and size are within blob
 //
 // Documents are stored compacted (json.Compact: white space removed).
@@ -33,7 +33,7 @@ import (
 	"sort"
 )
 
-const magic = "PIMP1\n"
+const magic = "PIMP2\n"
 
 func main() {
 	in := flag.String("in", "data/aws-managed-policies-all.json.gz", "source catalogue")
@@ -49,8 +49,8 @@ func main() {
 }
 
 type policy struct {
-	name, arn string
-	doc       []byte
+	name, arn, version string
+	doc                []byte
 }
 
 func generate(path string) ([]byte, error) {
@@ -70,6 +70,7 @@ func generate(path string) ([]byte, error) {
 	var file struct {
 		Policies map[string]struct {
 			ARN      string          `json:"arn"`
+			Version  string          `json:"version"`
 			Document json.RawMessage `json:"document"`
 		} `json:"policies"`
 	}
@@ -82,7 +83,7 @@ func generate(path string) ([]byte, error) {
 		if err := json.Compact(&doc, p.Document); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
-		ps = append(ps, policy{name: name, arn: p.ARN, doc: doc.Bytes()})
+		ps = append(ps, policy{name: name, arn: p.ARN, version: p.Version, doc: doc.Bytes()})
 	}
 	sort.Slice(ps, func(i, j int) bool { return ps[i].arn < ps[j].arn })
 
@@ -122,6 +123,7 @@ func generate(path string) ([]byte, error) {
 		}
 		putString(&index, p.arn)
 		putString(&index, p.name)
+		putString(&index, p.version)
 		putUvarint(&index, uint64(off))
 		putUvarint(&index, uint64(blob.Len()-off))
 	}

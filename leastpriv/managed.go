@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -25,11 +26,12 @@ import (
 //go:embed data/aws-managed-policies.bin
 var managedPoliciesBin []byte
 
-const managedMagic = "PIMP1\n"
+const managedMagic = "PIMP2\n"
 
 type managedEntry struct {
 	name      string
 	arn       string
+	version   string
 	off, size int // of the compressed document, within managedCat.blob
 }
 
@@ -101,12 +103,13 @@ func readManagedIndex(b []byte) *managedCat {
 	for range count {
 		arn, ok1 := bytesOf()
 		name, ok2 := bytesOf()
-		off, ok3 := uvarint()
-		size, ok4 := uvarint()
-		if !ok1 || !ok2 || !ok3 || !ok4 {
+		version, ok3 := bytesOf()
+		off, ok4 := uvarint()
+		size, ok5 := uvarint()
+		if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
 			return fail("index")
 		}
-		c.byARN[string(arn)] = managedEntry{name: string(name), arn: string(arn), off: off, size: size}
+		c.byARN[string(arn)] = managedEntry{name: string(name), arn: string(arn), version: string(version), off: off, size: size}
 	}
 	c.blob = b
 	for _, e := range c.byARN {
@@ -178,4 +181,48 @@ func AWSManagedPolicy(arn string) (p *Policy, found bool, err error) {
 	v, _ := managedParsed.LoadOrStore(key, &parsedManaged{policy: pol, err: perr})
 	pm := v.(*parsedManaged) //nolint:forcetypeassert // only *parsedManaged is stored
 	return pm.policy, true, pm.err
+}
+
+// AWSManagedPolicyInfo is an AWS managed policy of the embedded catalogue:
+// its name, its ARN in the "aws" partition and the id of its default
+// (latest) version.
+type AWSManagedPolicyInfo struct {
+	Name           string
+	ARN            string
+	DefaultVersion string
+}
+
+// AWSManagedPolicies lists the embedded AWS managed policy catalogue,
+// sorted by ARN. Documents are read with AWSManagedPolicyDocument.
+func AWSManagedPolicies() ([]AWSManagedPolicyInfo, error) {
+	cat := managedCatalogue()
+	if cat.err != nil {
+		return nil, fmt.Errorf("reading the embedded AWS managed policy catalogue: %w", cat.err)
+	}
+	out := make([]AWSManagedPolicyInfo, 0, len(cat.byARN))
+	for _, e := range cat.byARN {
+		out = append(out, AWSManagedPolicyInfo{Name: e.name, ARN: e.arn, DefaultVersion: e.version})
+	}
+	slices.SortFunc(out, func(a, b AWSManagedPolicyInfo) int { return strings.Compare(a.ARN, b.ARN) })
+	return out, nil
+}
+
+// AWSManagedPolicyDocument returns the document (compact JSON) of the
+// default version of the AWS managed policy with the given ARN (any
+// partition). found is false when the catalogue does not know the policy.
+func AWSManagedPolicyDocument(arn string) (doc []byte, found bool, err error) {
+	key, ok := normaliseManagedARN(arn)
+	if !ok {
+		return nil, false, nil
+	}
+	cat := managedCatalogue()
+	if cat.err != nil {
+		return nil, false, fmt.Errorf("reading the embedded AWS managed policy catalogue: %w", cat.err)
+	}
+	e, ok := cat.byARN[key]
+	if !ok {
+		return nil, false, nil
+	}
+	doc, err = cat.document(e)
+	return doc, true, err
 }

@@ -159,7 +159,7 @@ func iamGetPolicyVersion(c *call) {
 	} else if mp := awsManagedPolicy(arn); mp != nil && c.isAWSManagedARN(arn) {
 		def = mp.Version
 		if vid == mp.Version {
-			v = &PolicyVersion{VersionID: vid, Document: string(mp.Document), CreateDate: seedEpoch.AddDate(0, -1, 0)}
+			v = &PolicyVersion{VersionID: vid, Document: mp.Document, CreateDate: seedEpoch.AddDate(0, -1, 0)}
 		}
 	} else {
 		c.fail("NoSuchEntity", 404, fmt.Sprintf("Policy %s was not found.", arn))

@@ -1,25 +1,21 @@
 package awsemu
 
 import (
-	"bytes"
-	"compress/gzip"
 	"crypto/sha1"
-	_ "embed"
-	"encoding/json"
 	"strings"
 	"sync"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 )
 
-// aws-managed-policies-all.json.gz: {"policies": {NAME: {"arn","version","document"}}}
-//
-//go:embed data/aws-managed-policies-all.json.gz
-var managedPoliciesGz []byte
-
+// managedPolicy is an AWS managed policy as IAM serves it: the emulator
+// takes them from leastpriv's embedded catalogue (the same documents the
+// checker evaluates), so the repository holds one copy of the data.
 type managedPolicy struct {
-	Name     string          `json:"-"`
-	ARN      string          `json:"arn"`
-	Version  string          `json:"version"`
-	Document json.RawMessage `json:"document"`
+	Name     string
+	ARN      string // in partition "aws"
+	Version  string
+	Document string
 }
 
 var (
@@ -28,20 +24,17 @@ var (
 )
 
 func loadManaged() {
-	managedByARN = map[string]*managedPolicy{}
-	zr, err := gzip.NewReader(bytes.NewReader(managedPoliciesGz))
+	infos, err := leastpriv.AWSManagedPolicies()
 	if err != nil {
 		panic("awsemu: managed policies: " + err.Error())
 	}
-	var f struct {
-		Policies map[string]*managedPolicy `json:"policies"`
-	}
-	if err := json.NewDecoder(zr).Decode(&f); err != nil {
-		panic("awsemu: managed policies: " + err.Error())
-	}
-	for name, p := range f.Policies {
-		p.Name = name
-		managedByARN[p.ARN] = p
+	managedByARN = make(map[string]*managedPolicy, len(infos))
+	for _, in := range infos {
+		doc, _, err := leastpriv.AWSManagedPolicyDocument(in.ARN)
+		if err != nil {
+			panic("awsemu: managed policies: " + err.Error())
+		}
+		managedByARN[in.ARN] = &managedPolicy{Name: in.Name, ARN: in.ARN, Version: in.DefaultVersion, Document: string(doc)}
 	}
 }
 
