@@ -1,5 +1,7 @@
 package awsemu
 
+import "slices"
+
 var dynamoHandlers = map[string]handlerFunc{
 	"DescribeTable": ddbDescribeTable,
 	"ListTables":    ddbListTables,
@@ -86,6 +88,6 @@ func ddbListTables(c *call) {
 	for n := range c.st.tables {
 		names = append(names, n)
 	}
-	sortStrings(names)
+	slices.Sort(names)
 	c.jsonResult(map[string]any{"TableNames": names})
 }

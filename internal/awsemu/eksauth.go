@@ -3,7 +3,6 @@ package awsemu
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -22,8 +21,6 @@ var eksAuthRoutes = []restRoute{
 func PodIdentityToken(namespace, serviceAccount string) string {
 	return "awsemu:" + namespace + ":" + serviceAccount
 }
-
-func sortStrings(s []string) { sort.Strings(s) }
 
 func eksAuthAssumeRole(c *call) {
 	name := c.params["name"]
