@@ -162,16 +162,11 @@ func AWSManagedPolicy(arn string) (p *Policy, found bool, err error) {
 		pm := v.(*parsedManaged) //nolint:forcetypeassert // only *parsedManaged is stored
 		return pm.policy, true, pm.err
 	}
-	cat := managedCatalogue()
-	if cat.err != nil {
-		return nil, false, fmt.Errorf("reading the embedded AWS managed policy catalogue: %w", cat.err)
-	}
-	e, ok := cat.byARN[key]
-	if !ok {
-		return nil, false, nil
+	doc, e, found, perr := managedDocument(key)
+	if !found {
+		return nil, false, perr
 	}
 	var pol *Policy
-	doc, perr := cat.document(e)
 	if perr == nil {
 		pol, perr = ParsePolicy(string(doc))
 		if perr != nil {
@@ -215,14 +210,22 @@ func AWSManagedPolicyDocument(arn string) (doc []byte, found bool, err error) {
 	if !ok {
 		return nil, false, nil
 	}
+	doc, _, found, err = managedDocument(key)
+	return doc, found, err
+}
+
+// managedDocument decompresses the document of the catalogue entry with the
+// normalised ARN key. found is false when the catalogue does not know the
+// policy or cannot be read (err says which).
+func managedDocument(key string) (doc []byte, e managedEntry, found bool, err error) {
 	cat := managedCatalogue()
 	if cat.err != nil {
-		return nil, false, fmt.Errorf("reading the embedded AWS managed policy catalogue: %w", cat.err)
+		return nil, e, false, fmt.Errorf("reading the embedded AWS managed policy catalogue: %w", cat.err)
 	}
 	e, ok := cat.byARN[key]
 	if !ok {
-		return nil, false, nil
+		return nil, e, false, nil
 	}
 	doc, err = cat.document(e)
-	return doc, true, err
+	return doc, e, true, err
 }
