@@ -208,28 +208,31 @@ func TestReviewFileMapped(t *testing.T) {
 	}
 }
 
-// FuzzDecodePlanFast checks that whatever the fast reader accepts, the
-// reference reader reads the same way.
+// FuzzDecodePlanFast compares the fast reader with the reference reader
+// (decodePlanStream): whatever the fast reader accepts, the reference
+// reads to the same plan; and decodePlan, fast reader and fallback
+// together, gives the reference's plan or error.
 func FuzzDecodePlanFast(f *testing.F) {
-	for _, s := range []string{"pi003_wildcard_action", "instance_profile", "prior_state_noop"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "plans", s, "plan.json"))
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range planFastSeeds(f) {
 		f.Add(b)
 	}
 	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"module.a[\"x\"].aws_iam_role.r[0]","type":"aws_iam_role","change":{"actions":["create"],"after":{"name":"a","name":null},"after_unknown":{"name":true}}}],"configuration":{"root_module":{}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fast, err := decodePlanFast(b)
-		if err != nil {
-			return
+		ref, rerr := decodePlanStream(bytes.NewReader(b))
+		if fast, err := decodePlanFast(b); err == nil {
+			if rerr != nil {
+				t.Fatalf("fast reader accepted input the reference reader rejects: %v", rerr)
+			}
+			if !planDataEqual(fast, ref) {
+				t.Fatalf("fast reader differs from the reference reader")
+			}
 		}
-		ref, err := decodePlanStream(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("fast reader accepted input the reference reader rejects: %v", err)
+		got, err := decodePlan(bytes.NewReader(b))
+		if (err == nil) != (rerr == nil) || err != nil && err.Error() != rerr.Error() {
+			t.Fatalf("decodePlan error %v, reference %v", err, rerr)
 		}
-		if !planDataEqual(fast, ref) {
-			t.Fatalf("fast reader differs from the reference reader")
+		if err == nil && !planDataEqual(got, ref) {
+			t.Fatalf("decodePlan differs from the reference reader")
 		}
 	})
 }
