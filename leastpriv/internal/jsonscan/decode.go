@@ -35,7 +35,8 @@ func String(raw []byte) (string, bool) {
 
 var unquoteBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-// Any decodes a JSON value, already validated (syntax and UTF-8), into an
+// Any decodes one JSON value, already validated (syntax and UTF-8) and
+// without surrounding white space (as Scanner.ReadValue returns it), into an
 // any as encoding/json does: objects as map[string]any (the last of
 // duplicated names winning), arrays as []any, numbers as float64. It
 // returns ErrDecline for anything it cannot decode identically (a number
