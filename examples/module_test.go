@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/go-version"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/tfplan"
 )
 
 // skipBelow skips a test when the CLI reports a version older than
@@ -224,7 +225,7 @@ module "carts" {
 			if err != nil {
 				t.Fatalf("show -json: %v", err)
 			}
-			review, err := leastpriv.ReviewPlan(bytes.NewReader(planJSON), leastpriv.CheckOptions{})
+			review, err := tfplan.Review(bytes.NewReader(planJSON), leastpriv.CheckOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/tfplan"
 )
 
 // rulesReferenceTemplate is the guide generated from leastpriv's rule table
@@ -118,7 +119,7 @@ func TestRulesReference_examplesPlan(t *testing.T) {
 				if err != nil {
 					t.Fatalf("show -json: %v", err)
 				}
-				review, err := leastpriv.ReviewPlan(bytes.NewReader(planJSON), leastpriv.CheckOptions{})
+				review, err := tfplan.Review(bytes.NewReader(planJSON), leastpriv.CheckOptions{})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -35,7 +35,10 @@
 //     detail and hint ready for diagnostics.
 //   - Node-role detection ([EC2TrustReasons], [NodeRoleEvidence],
 //     [NodeRoleMessage]) and the rules ([Rules], [Check]) over an
-//     [Inventory] built from a Terraform plan or by hand.
+//     [Inventory] built by hand or from a Terraform plan by package
+//     leastpriv/tfplan (tfplan.Read, tfplan.Review); a [Review] holds the
+//     findings and writes the reports ([Review.WriteText],
+//     [Review.WriteJSON], [Review.WriteSARIF]).
 //
 // # Access levels
 //

@@ -9,8 +9,8 @@ import (
 
 // A module author checks, in a Go test, that the module never grants
 // DynamoDB access to the node role. (With a real plan, use
-// ReviewPlanFile("plan.json", opts), which builds the Inventory from
-// `terraform show -json` output.)
+// tfplan.ReviewFile("plan.json", opts) of package leastpriv/tfplan, which
+// builds the Inventory from `terraform show -json` output.)
 func ExampleCheck() {
 	inv := &leastpriv.Inventory{
 		Roles: []*leastpriv.Role{{

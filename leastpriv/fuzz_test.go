@@ -1,13 +1,81 @@
 package leastpriv
 
 import (
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
-// FuzzParsePolicy: ParsePolicy never panics; whatever it accepts has a
+// policySeeds are policy documents for FuzzParsePolicy: those of
+// TestParsePolicyFastMatchesSlow, every policy document (a JSON string
+// holding an object with a Statement) in the scenario plans under
+// tfplan/testdata, and every 25th AWS managed policy.
+func policySeeds(tb testing.TB) []string {
+	seeds := slices.Clone(policyFastDocs)
+	seen := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			if strings.HasPrefix(strings.TrimSpace(v), "{") && strings.Contains(v, "Statement") && !seen[v] {
+				seen[v] = true
+				seeds = append(seeds, v)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	paths, err := filepath.Glob(filepath.Join("tfplan", "testdata", "plans", "*", "plan*.json"))
+	if err != nil || len(paths) == 0 {
+		tb.Fatalf("no scenario plans: %v", err)
+	}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(b, &v); err != nil {
+			tb.Fatal(err)
+		}
+		walk(v)
+	}
+	cat := managedCatalogue()
+	if cat.err != nil {
+		tb.Fatal(cat.err)
+	}
+	arns := slices.Sorted(maps.Keys(cat.byARN))
+	for i := 0; i < len(arns); i += 25 {
+		doc, err := cat.document(cat.byARN[arns[i]])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		seeds = append(seeds, string(doc))
+	}
+	return seeds
+}
+
+// FuzzParsePolicy compares ParsePolicy's fast path with its reference
+// path (parsePolicySlow): what the fast path accepts, the reference
+// accepts with an equal Policy, and ParsePolicy's result and error are the
+// reference's. ParsePolicy never panics; whatever it accepts has a
 // canonical JSON form that parses again to the same canonical form, and
 // the analysis and rules run on it without panicking.
 func FuzzParsePolicy(f *testing.F) {
+	for _, s := range policySeeds(f) {
+		f.Add(s)
+	}
 	for _, s := range []string{
 		ec2Trust, podsTrust,
 		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}}`,
@@ -19,7 +87,19 @@ func FuzzParsePolicy(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, doc string) {
+		want, werr := parsePolicySlow(doc)
+		if fast, ok := parsePolicyFast(doc); ok {
+			if werr != nil {
+				t.Fatalf("fast path accepted a document the reference rejects: %v", werr)
+			}
+			if !reflect.DeepEqual(fast, want) {
+				t.Fatalf("fast path: %#v\nreference: %#v", fast, want)
+			}
+		}
 		p, err := ParsePolicy(doc)
+		if (err == nil) != (werr == nil) || err != nil && err.Error() != werr.Error() || !reflect.DeepEqual(p, want) {
+			t.Fatalf("ParsePolicy = %v, %v; reference %v, %v", p, err, want, werr)
+		}
 		if err != nil {
 			return
 		}

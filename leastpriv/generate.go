@@ -2,6 +2,8 @@ package leastpriv
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -170,7 +172,7 @@ func GeneratePolicy(grants []TableGrant) (*Policy, error) {
 		add("ReadStreams", streamActs, g.TableARN+"/stream/*")
 	}
 	if len(wildcard) > 0 {
-		p.Statements = append(p.Statements, Statement{Sid: uniqueSid("ResourceWildcardActions", usedSids), Effect: EffectAllow, Action: sortedKeys(wildcard), Resource: []string{"*"}})
+		p.Statements = append(p.Statements, Statement{Sid: uniqueSid("ResourceWildcardActions", usedSids), Effect: EffectAllow, Action: slices.Sorted(maps.Keys(wildcard)), Resource: []string{"*"}})
 	}
 	return p, nil
 }

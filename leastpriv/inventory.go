@@ -2,7 +2,7 @@ package leastpriv
 
 // This file is the contract between the two halves of the checker:
 //
-//   - the plan reader (plan.go and friends) turns `terraform show -json`
+//   - the plan reader (package tfplan) turns `terraform show -json`
 //     output into an Inventory, resolving references through the plan's
 //     configuration wherever values are unknown;
 //   - the rules (rules.go and friends) evaluate an Inventory and return

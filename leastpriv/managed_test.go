@@ -83,3 +83,34 @@ func TestAWSManagedPolicyDocumentLookup(t *testing.T) {
 		}
 	}
 }
+
+// TestManagedCatalogueCorrupt checks that a damaged catalogue is an error,
+// never a panic or a wrong document.
+func TestManagedCatalogueCorrupt(t *testing.T) {
+	t.Parallel()
+	good := managedPoliciesBin
+	for _, n := range []int{0, 3, len(managedMagic) + 1, len(managedMagic) + 40, 40000, len(good) / 2} {
+		if c := readManagedIndex(good[:n]); c.err == nil {
+			t.Errorf("truncated to %d bytes: no error", n)
+		}
+	}
+	bad := bytes.Clone(good)
+	bad[0] = 'X'
+	if c := readManagedIndex(bad); c.err == nil {
+		t.Error("bad magic: no error")
+	}
+	// A damaged document is an error from document, not another policy.
+	c := readManagedIndex(good)
+	if c.err != nil {
+		t.Fatal(c.err)
+	}
+	e := c.byARN["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"]
+	blob := bytes.Clone(c.blob)
+	for k := e.off; k < e.off+e.size; k++ {
+		blob[k] ^= 0x5a
+	}
+	c.blob = blob
+	if doc, err := c.document(e); err == nil && json.Valid(doc) {
+		t.Errorf("damaged document decompressed to valid JSON %q", doc)
+	}
+}

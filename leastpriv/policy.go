@@ -112,7 +112,7 @@ func parsePolicySlow(doc string) (*Policy, error) {
 	p := &Policy{}
 	var rawStatements any
 	hasStatements := false
-	for _, key := range sortedKeys(top) {
+	for _, key := range slices.Sorted(maps.Keys(top)) {
 		raw := top[key]
 		switch key {
 		case "Version":
@@ -183,7 +183,7 @@ func parseStatement(raw any, n int) (Statement, error) {
 		st.Sid = sid
 	}
 	label := statementLabel(n, st.Sid)
-	for _, key := range sortedKeys(fields) {
+	for _, key := range slices.Sorted(maps.Keys(fields)) {
 		raw := fields[key]
 		var err error
 		switch key {
@@ -285,7 +285,7 @@ func parsePrincipal(v any) (*Principal, error) {
 		return &Principal{Wildcard: true}, nil
 	case map[string]any:
 		p := &Principal{Values: make(map[string][]string, len(x))}
-		for _, typ := range sortedKeys(x) {
+		for _, typ := range slices.Sorted(maps.Keys(x)) {
 			vals, err := parseStringList(x[typ])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", typ, err)
@@ -304,13 +304,13 @@ func parseCondition(v any) (map[string]map[string][]string, error) {
 		return nil, fmt.Errorf("expected object, got %s", jsonKind(v))
 	}
 	out := make(map[string]map[string][]string, len(ops))
-	for _, op := range sortedKeys(ops) {
+	for _, op := range slices.Sorted(maps.Keys(ops)) {
 		keys, ok := ops[op].(map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("%s: expected object, got %s", op, jsonKind(ops[op]))
 		}
 		m := make(map[string][]string, len(keys))
-		for _, key := range sortedKeys(keys) {
+		for _, key := range slices.Sorted(maps.Keys(keys)) {
 			vals, err := parseConditionValues(keys[key])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", op, key, err)
@@ -478,7 +478,7 @@ func writeStringListMap(buf *bytes.Buffer, m map[string][]string, indent string)
 		buf.WriteString("{}")
 		return
 	}
-	keys := sortedKeys(m)
+	keys := slices.Sorted(maps.Keys(m))
 	buf.WriteString("{")
 	for i, k := range keys {
 		if i > 0 {
@@ -497,7 +497,7 @@ func writeCondition(buf *bytes.Buffer, c map[string]map[string][]string, indent 
 		buf.WriteString("{}")
 		return
 	}
-	ops := sortedKeys(c)
+	ops := slices.Sorted(maps.Keys(c))
 	buf.WriteString("{")
 	for i, op := range ops {
 		if i > 0 {
@@ -509,10 +509,6 @@ func writeCondition(buf *bytes.Buffer, c map[string]map[string][]string, indent 
 		writeStringListMap(buf, c[op], indent+"  ")
 	}
 	buf.WriteString("\n" + indent + "}")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
 }
 
 // String returns the canonical JSON, or an error text.

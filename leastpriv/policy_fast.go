@@ -1,6 +1,7 @@
 package leastpriv
 
 import (
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/internal/jsonscan"
 	"io"
 	"slices"
 	"strings"
@@ -109,7 +110,7 @@ func policyFastKey(d *jsontext.Decoder) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	return planFastString(raw)
+	return jsonscan.String(raw)
 }
 
 // policyFastStr reads a string value.
@@ -121,7 +122,7 @@ func policyFastStr(d *jsontext.Decoder) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	return planFastString(raw)
+	return jsonscan.String(raw)
 }
 
 // policyFastStrList reads a string or a list of strings (parseStringList).

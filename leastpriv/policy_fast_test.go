@@ -6,43 +6,48 @@ import (
 	"testing"
 )
 
+// policyFastDocs are documents for the fast path of ParsePolicy: the
+// first 8 it must read itself, the others it must decline
+// (rejected, or read differently, by the reference path).
+var policyFastDocs = []string{
+	`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}]}`,
+	`{"Version":"2008-10-17","Id":"x","Statement":{"Sid":"A","Effect":"Deny","NotAction":["s3:*"],"NotResource":[]}}`,
+	`{"Statement":[]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":"*","Action":[],"Condition":{}}]}`,
+	`{"Statement":[{"Effect":"Allow","Principal":{"AWS":["a","b"],"Service":"pods.eks.amazonaws.com"},"Action":"sts:AssumeRole",` +
+		`"Condition":{"StringEquals":{"k":"v","n":[1,true,false,"s",-1.50e3]},"Bool":{"aws:SecureTransport":false}}}]}`,
+	`{"Statement":[{"Effect":"Allow","NotPrincipal":{},"Action":"a"}]}`,
+	` {"Statement" : [ {"Effect":"Allow","Action":"a"} ] } ` + "\n",
+	`{"St\u0061tement":[{"Effect":"Allow","Action":"\u00e9"}]}`,
+	// rejected or read differently: the fast path must decline
+	`{"Statement":[{"Effect":"Allow","Action":"a","Action":"b"}]}`,
+	`{"Statement":[],"Statement":[{"Effect":"Allow","Action":"a"}]}`,
+	`{"Statement":[{"Effect":"Allow","Action":"a"}]} x`,
+	`{"Statement":[{"Effect":"Allow","Action":"a"}]}{}`,
+	`{"Version":"2020-01-01","Statement":[]}`,
+	`{"Statement":null}`, `{"Statement":[null]}`, `null`, `[]`, ``, `{`,
+	`{"Statement":[{"Effect":"allow","Action":"a"}]}`,
+	`{"Statement":[{"Effect":"Allow"}]}`,
+	`{"Statement":[{"Effect":"Allow","Action":"a","NotAction":"b"}]}`,
+	`{"Statement":[{"Effect":"Allow","Action":"a","Resource":"r","NotResource":"b"}]}`,
+	`{"Statement":[{"Effect":"Allow","Action":"a","Principal":"*","NotPrincipal":"*"}]}`,
+	`{"Statement":[{"Effect":"Allow","Action":"a","Principal":"x"}]}`,
+	`{"Statement":[{"Effect":"Allow","Action":[1]}]}`,
+	`{"Statement":[{"Effect":"Allow","Action":"a","Condition":{"op":{"k":null}}}]}`,
+	`{"Statement":[{"Effect":"Allow","Action":"a","Condition":{"op":"v"}}]}`,
+	`{"Statement":[{"effect":"Allow","Action":"a"}]}`,
+	`{"statement":[]}`, `{"Version":"2012-10-17"}`,
+	"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"\xff\"}]}",
+	`{"Statement":[{"Effect":"Allow","Action":"\ud800"}]}`,
+	`{"Statement":[{"Sid":1,"Effect":"Allow","Action":"a"}]}`,
+}
+
 // TestParsePolicyFastMatchesSlow checks that the fast path of ParsePolicy
 // reads documents exactly as the reference path, and declines whatever the
 // reference path rejects or reads differently.
 func TestParsePolicyFastMatchesSlow(t *testing.T) {
 	t.Parallel()
-	docs := []string{
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"}]}`,
-		`{"Version":"2008-10-17","Id":"x","Statement":{"Sid":"A","Effect":"Deny","NotAction":["s3:*"],"NotResource":[]}}`,
-		`{"Statement":[]}`,
-		`{"Statement":[{"Effect":"Allow","Principal":"*","Action":[],"Condition":{}}]}`,
-		`{"Statement":[{"Effect":"Allow","Principal":{"AWS":["a","b"],"Service":"pods.eks.amazonaws.com"},"Action":"sts:AssumeRole",` +
-			`"Condition":{"StringEquals":{"k":"v","n":[1,true,false,"s",-1.50e3]},"Bool":{"aws:SecureTransport":false}}}]}`,
-		`{"Statement":[{"Effect":"Allow","NotPrincipal":{},"Action":"a"}]}`,
-		` {"Statement" : [ {"Effect":"Allow","Action":"a"} ] } ` + "\n",
-		`{"St\u0061tement":[{"Effect":"Allow","Action":"\u00e9"}]}`,
-		// rejected or read differently: the fast path must decline
-		`{"Statement":[{"Effect":"Allow","Action":"a","Action":"b"}]}`,
-		`{"Statement":[],"Statement":[{"Effect":"Allow","Action":"a"}]}`,
-		`{"Statement":[{"Effect":"Allow","Action":"a"}]} x`,
-		`{"Statement":[{"Effect":"Allow","Action":"a"}]}{}`,
-		`{"Version":"2020-01-01","Statement":[]}`,
-		`{"Statement":null}`, `{"Statement":[null]}`, `null`, `[]`, ``, `{`,
-		`{"Statement":[{"Effect":"allow","Action":"a"}]}`,
-		`{"Statement":[{"Effect":"Allow"}]}`,
-		`{"Statement":[{"Effect":"Allow","Action":"a","NotAction":"b"}]}`,
-		`{"Statement":[{"Effect":"Allow","Action":"a","Resource":"r","NotResource":"b"}]}`,
-		`{"Statement":[{"Effect":"Allow","Action":"a","Principal":"*","NotPrincipal":"*"}]}`,
-		`{"Statement":[{"Effect":"Allow","Action":"a","Principal":"x"}]}`,
-		`{"Statement":[{"Effect":"Allow","Action":[1]}]}`,
-		`{"Statement":[{"Effect":"Allow","Action":"a","Condition":{"op":{"k":null}}}]}`,
-		`{"Statement":[{"Effect":"Allow","Action":"a","Condition":{"op":"v"}}]}`,
-		`{"Statement":[{"effect":"Allow","Action":"a"}]}`,
-		`{"statement":[]}`, `{"Version":"2012-10-17"}`,
-		"{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"\xff\"}]}",
-		`{"Statement":[{"Effect":"Allow","Action":"\ud800"}]}`,
-		`{"Statement":[{"Sid":1,"Effect":"Allow","Action":"a"}]}`,
-	}
+	docs := policyFastDocs
 	const accepted = 8 // the first documents must take the fast path
 	for i, doc := range docs {
 		want, werr := parsePolicySlow(doc)

@@ -2,7 +2,9 @@ package leastpriv
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -220,7 +222,7 @@ type checker struct {
 	byName   map[string]*roleInfo
 	byARN    map[string]*roleInfo
 	docs     map[string]*docInfo
-	pre      map[string]*docInfo // analysed before Check, see checkInventory
+	pre      map[string]*docInfo // analysed before Check, see CheckAnalysed
 	parsed   map[string]parsedManaged
 	reaches  []*reach
 	findings []Finding
@@ -240,13 +242,47 @@ type checker struct {
 // policies, attachments and facts are resolved by address, else by name,
 // else by ARN (the name is the ARN's last path segment).
 func Check(inv *Inventory, opts CheckOptions) []Finding {
-	return checkInventory(inv, opts, nil)
+	return CheckAnalysed(inv, opts, nil)
 }
 
-// checkInventory is Check with policy documents already analysed, by JSON
-// text (ReviewPlan analyses the plan's documents while it builds the
-// inventory). Each must be what c.doc would compute for its text.
-func checkInventory(inv *Inventory, opts CheckOptions, pre map[string]*docInfo) []Finding {
+// Analyses are policy documents analysed ahead of Check, by JSON text
+// (AnalysePolicies): a reader of plans analyses them on the other cores
+// while it builds the Inventory.
+type Analyses struct {
+	docs map[string]*docInfo
+}
+
+// AnalysePolicies starts analysing JSON policy documents on GOMAXPROCS
+// goroutines, exactly as Check would (ParsePolicy, then AllowedDynamoDB);
+// the returned function waits for them. With one core or few documents
+// it analyses nothing and Check does the work.
+func AnalysePolicies(jsons []string) (wait func() *Analyses) {
+	if runtime.GOMAXPROCS(0) < 2 || len(jsons) < 64 {
+		return func() *Analyses { return nil }
+	}
+	var infos []*docInfo
+	done := make(chan struct{})
+	go func() {
+		infos = analyseDocs(jsons)
+		close(done)
+	}()
+	return func() *Analyses {
+		<-done
+		a := &Analyses{docs: make(map[string]*docInfo, len(jsons))}
+		for i, j := range jsons {
+			a.docs[j] = infos[i]
+		}
+		return a
+	}
+}
+
+// CheckAnalysed is Check with policy documents already analysed
+// (AnalysePolicies); a may be nil. The findings are Check's.
+func CheckAnalysed(inv *Inventory, opts CheckOptions, a *Analyses) []Finding {
+	var pre map[string]*docInfo
+	if a != nil {
+		pre = a.docs
+	}
 	if inv == nil {
 		return nil
 	}
@@ -309,7 +345,9 @@ func (c *checker) addSeverity(ruleID, severity, address, role, message string, e
 	})
 }
 
-func roleNameFromARN(arn string) string {
+// RoleNameFromARN returns the name of the IAM role an ARN names (the last
+// segment of its path), or "" when arn is not a role ARN.
+func RoleNameFromARN(arn string) string {
 	a, err := ParseARN(arn)
 	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
 		return ""
@@ -328,7 +366,7 @@ func (c *checker) indexRoles() {
 		if !r.Name.Unknown && r.Name.Value != "" {
 			name = r.Name.Value
 		} else if !r.ARN.Unknown && r.ARN.Value != "" {
-			name = roleNameFromARN(r.ARN.Value)
+			name = RoleNameFromARN(r.ARN.Value)
 		}
 		if name != "" {
 			ri.key = name
@@ -383,7 +421,7 @@ func (c *checker) resolve(ref RoleRef) (*roleInfo, string) {
 		if ri, ok := c.byARN[ref.ARN.Value]; ok {
 			return ri, ""
 		}
-		name = roleNameFromARN(ref.ARN.Value)
+		name = RoleNameFromARN(ref.ARN.Value)
 		if name == "" {
 			name = ref.ARN.Value
 		}
@@ -482,6 +520,32 @@ func (c *checker) doc(d Document) (*docInfo, string) {
 	return di, ""
 }
 
+// analyseDocs analyses JSON policy documents on GOMAXPROCS goroutines as
+// c.doc would (parse, then AllowedDynamoDB).
+func analyseDocs(jsons []string) []*docInfo {
+	infos := make([]*docInfo, len(jsons))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jsons) {
+					return
+				}
+				di := &docInfo{}
+				di.policy, di.err = ParsePolicy(jsons[i])
+				if di.err == nil {
+					di.grants = AllowedDynamoDB([]*Policy{di.policy})
+				}
+				infos[i] = di
+			}
+		})
+	}
+	wg.Wait()
+	return infos
+}
+
 var managedGrantsCache sync.Map // normalised ARN → *docInfo
 
 // prewarmDocs analyses the distinct policy documents of inline and customer
@@ -489,8 +553,7 @@ var managedGrantsCache sync.Map // normalised ARN → *docInfo
 // plan has thousands. Each is analysed exactly as c.doc would (parse, then
 // AllowedDynamoDB), so the results do not change.
 func (c *checker) prewarmDocs() {
-	workers := runtime.GOMAXPROCS(0)
-	if workers < 2 {
+	if runtime.GOMAXPROCS(0) < 2 {
 		return
 	}
 	var jsons []string
@@ -520,26 +583,7 @@ func (c *checker) prewarmDocs() {
 	if len(jsons) < 64 {
 		return
 	}
-	infos := make([]*docInfo, len(jsons))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(jsons) {
-					return
-				}
-				di := &docInfo{}
-				di.policy, di.err = ParsePolicy(jsons[i])
-				if di.err == nil {
-					di.grants = AllowedDynamoDB([]*Policy{di.policy})
-				}
-				infos[i] = di
-			}
-		})
-	}
-	wg.Wait()
+	infos := analyseDocs(jsons)
 	for i, j := range jsons {
 		c.parsed[j] = parsedManaged{policy: infos[i].policy, err: infos[i].err}
 		c.docs[j] = infos[i]
@@ -816,7 +860,7 @@ func (c *checker) checkReaches() {
 		if u.doc == nil || u.doc.err != nil {
 			continue
 		}
-		c.checkPolicyShape(u.address, u.label, strings.Join(sortedKeys(u.roles), ", "), u.awsMgd, u.workload, u.doc)
+		c.checkPolicyShape(u.address, u.label, strings.Join(slices.Sorted(maps.Keys(u.roles)), ", "), u.awsMgd, u.workload, u.doc)
 	}
 	c.checkUnknownFacts()
 }
@@ -979,7 +1023,7 @@ func (d *docInfo) shapeItems() []shapeItem {
 				label(n), summarizeGrants(wildRes[n]))})
 		}
 		for _, n := range sortedIntKeys(wildAct) {
-			for _, pat := range sortedKeys(wildAct[n]) {
+			for _, pat := range slices.Sorted(maps.Keys(wildAct[n])) {
 				d.shape = append(d.shape, shapeItem{RuleWildcardAction, fmt.Sprintf("%s allows action pattern %q, which covers %s.",
 					label(n), pat, summarizeGrants(wildAct[n][pat]))})
 			}
@@ -1107,16 +1151,16 @@ func (c *checker) checkIMDS() {
 			where += " (" + lt + " " + ng.LaunchTemplateAddress + ")"
 		}
 		var why string
-		switch ng.gap() {
-		case imdsTemplateUnknown:
+		switch ng.Gap() {
+		case IMDSTemplateUnknown:
 			why = "its " + lt + " cannot be told at plan time (" + ng.LaunchTemplateUnknown + "), so its hop limit and http_tokens cannot be checked"
-		case imdsHopUnknown:
+		case IMDSHopUnknown:
 			why = "http_put_response_hop_limit is unknown until apply"
-		case imdsHopUnset:
+		case IMDSHopUnset:
 			why = "http_put_response_hop_limit is not set (EKS launch templates default to 2)"
-		case imdsHopAbove1:
+		case IMDSHopAbove1:
 			why = fmt.Sprintf("http_put_response_hop_limit is %d", *ng.HopLimit)
-		case imdsV1:
+		case IMDSv1Open:
 			why = ng.IMDSv1 + ", and IMDSv1 requests are not bound by the hop limit of " + strconv.Itoa(*ng.HopLimit)
 		default:
 			continue
@@ -1157,37 +1201,37 @@ func (c *checker) checkIMDS() {
 	}
 }
 
-// imdsGap says how a node group's metadata options leave the instance
+// IMDSGap says how a node group's metadata options leave the instance
 // metadata service reachable from pods.
-type imdsGap int
+type IMDSGap int
 
 const (
-	imdsClosed          imdsGap = iota // endpoint disabled, or hop limit 1 with IMDSv2 required
-	imdsTemplateUnknown                // the launch template cannot be told at plan time
-	imdsHopUnknown                     // hop limit unknown until apply
-	imdsHopUnset                       // hop limit not set (2 for EKS launch templates)
-	imdsHopAbove1                      // hop limit above 1
-	imdsV1                             // hop limit 1, but IMDSv1 left on
+	IMDSClosed          IMDSGap = iota // endpoint disabled, or hop limit 1 with IMDSv2 required
+	IMDSTemplateUnknown                // the launch template cannot be told at plan time
+	IMDSHopUnknown                     // hop limit unknown until apply
+	IMDSHopUnset                       // hop limit not set (2 for EKS launch templates)
+	IMDSHopAbove1                      // hop limit above 1
+	IMDSv1Open                         // hop limit 1, but IMDSv1 left on
 )
 
-// gap classifies ng for PI007, and for the inventory's choice among the
-// launch templates a node group may use (planInventoryBuilder.unknownLaunchTemplate).
-func (ng *NodeGroupIMDS) gap() imdsGap {
+// Gap classifies ng for PI007 (rule IMDS_REACHABLE); a plan reader uses it
+// to choose among the launch templates a node group may use.
+func (ng *NodeGroupIMDS) Gap() IMDSGap {
 	switch {
 	case ng.HTTPEndpointDisabled:
-		return imdsClosed
+		return IMDSClosed
 	case ng.LaunchTemplateUnknown != "":
-		return imdsTemplateUnknown
+		return IMDSTemplateUnknown
 	case ng.HopLimitUnknown:
-		return imdsHopUnknown
+		return IMDSHopUnknown
 	case ng.HopLimit == nil:
-		return imdsHopUnset
+		return IMDSHopUnset
 	case *ng.HopLimit > 1:
-		return imdsHopAbove1
+		return IMDSHopAbove1
 	case ng.IMDSv1 != "":
-		return imdsV1
+		return IMDSv1Open
 	}
-	return imdsClosed
+	return IMDSClosed
 }
 
 // selfManagedEKSEvidence reports whether a node-role fact shows that

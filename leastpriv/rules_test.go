@@ -571,3 +571,47 @@ func TestAWSManagedPoliciesOnNodeRole(t *testing.T) {
 		})
 	}
 }
+
+// TestRulePI007IMDSv1 checks that a hop limit of 1 does not keep pods out
+// when the launch template leaves IMDSv1 on: IMDSv1 requests are not bound
+// by the hop limit.
+func TestRulePI007IMDSv1(t *testing.T) {
+	t.Parallel()
+	ng := func(hop int, v1 string) *Inventory {
+		return &Inventory{NodeGroupIMDS: []*NodeGroupIMDS{{Address: "aws_eks_node_group.a", HopLimit: intp(hop), IMDSv1: v1}}}
+	}
+	tests := map[string]struct {
+		inv  *Inventory
+		want []wantFinding
+	}{
+		"hop 1, tokens optional": {inv: ng(1, "http_tokens is optional"), want: []wantFinding{{address: "aws_eks_node_group.a", contains: []string{"http_tokens is optional", "IMDSv1", "hop limit of 1"}}}},
+		"hop 1, tokens required": {inv: ng(1, ""), want: nil},
+		"hop 2, tokens optional": {inv: ng(2, "http_tokens is optional"), want: []wantFinding{{contains: []string{"is 2"}}}},
+	}
+	runRuleTests(t, RuleIMDSReachable, tests)
+}
+
+// TestRulePI008Candidates checks that a node group whose role can only be
+// one of some roles fails closed on their grants, even when those roles
+// look like Pod Identity roles (which an unknown role is otherwise not
+// assumed to be).
+func TestRulePI008Candidates(t *testing.T) {
+	t.Parallel()
+	unknownRole := RoleRef{Name: UnknownValue("aws_eks_node_group.a.node_role_arn"), ARN: UnknownValue("aws_eks_node_group.a.node_role_arn")}
+	inv := func(cands ...RoleRef) *Inventory {
+		return &Inventory{
+			Roles:          []*Role{podRole()},
+			InlinePolicies: []*InlinePolicy{inline("aws_iam_role_policy.carts", byAddr("aws_iam_role.carts"), policyDoc(allow("dynamodb:GetItem", "arn:aws:dynamodb:us-west-2:111122223333:table/carts")))},
+			NodeRoleFacts:  []*NodeRoleFact{{Kind: NodeRoleOfNodeGroup, Address: "aws_eks_node_group.a", Role: unknownRole, Candidates: cands}},
+		}
+	}
+	tests := map[string]struct {
+		inv  *Inventory
+		want []wantFinding
+	}{
+		"candidate pod role": {inv: inv(byAddr("aws_iam_role.carts")), want: []wantFinding{{address: "aws_eks_node_group.a", contains: []string{"`carts`", "unknown until apply"}}}},
+		"no candidates":      {inv: inv(), want: nil},
+		"other candidate":    {inv: inv(byAddr("aws_iam_role.other")), want: nil},
+	}
+	runRuleTests(t, RuleUnknownAtPlan, tests)
+}

@@ -180,7 +180,7 @@ func (c *checker) assumableBy(ri *roleInfo, from map[*roleInfo]bool) (*roleInfo,
 			default:
 				n := c.byARN[v]
 				if n == nil {
-					name := roleNameFromARN(v)
+					name := RoleNameFromARN(v)
 					if name == "" {
 						name = v
 					}

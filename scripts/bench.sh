@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks the plan review (called by `make bench`):
-#   1. Go benchmarks of leastpriv.ReviewPlan at 1k, 5k and 20k resources,
+#   1. Go benchmarks of tfplan.Review at 1k, 5k and 20k resources,
 #      from memory and from plan files as the CLI reads them
 #      (time, bytes and allocations per op: these should grow linearly);
 #   2. the podidentity-check CLI on generated plans of 1k, 5k and 20k
@@ -34,8 +34,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 if [ "${BENCH_SKIP_GO:-}" != 1 ]; then
-	echo "== go test -bench 'BenchmarkReviewPlan(File)?' ./leastpriv"
-	go test ./leastpriv -run '^$' -bench 'BenchmarkReviewPlan(File)?$' -benchmem -count=1
+	echo "== go test -bench 'BenchmarkReview(File)?' ./leastpriv/tfplan"
+	go test ./leastpriv/tfplan -run '^$' -bench 'BenchmarkReview(File)?$' -benchmem -count=1
 	echo
 fi
 

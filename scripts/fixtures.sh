@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates leastpriv/testdata/plans/<scenario>/plan.json with a real
+# Regenerates leastpriv/tfplan/testdata/plans/<scenario>/plan.json with a real
 # `tofu plan` + `tofu show -json` against the test-only provider in
 # internal/testprovider (served as hashicorp/aws and
 # eks-podidentity/podidentity through dev_overrides; no registry access).
@@ -32,7 +32,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-plans="$root/leastpriv/testdata/plans"
+plans="$root/leastpriv/tfplan/testdata/plans"
 export GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 
 if [ -z "${TOFU:-}" ]; then
@@ -71,10 +71,10 @@ export TF_CLI_CONFIG_FILE="$work/tofurc"
 export TF_IN_AUTOMATION=1 TF_INPUT=0
 unset TF_PLUGIN_CACHE_DIR
 
-# Modules shared by several scenarios (leastpriv/testdata/modules, sourced
+# Modules shared by several scenarios (leastpriv/tfplan/testdata/modules, sourced
 # as ../../modules/... from a scenario) sit at the same place relative to
 # the scenarios' copies.
-cp -r "$root/leastpriv/testdata/modules" "$work/modules"
+cp -r "$root/leastpriv/tfplan/testdata/modules" "$work/modules"
 
 if [ $# -gt 0 ]; then
 	scenarios=("$@")

@@ -53,7 +53,7 @@ func TestRunBinaryPlan(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.ReadFile(filepath.Join("..", "..", "leastpriv", "testdata", "plans", "root_inline_policy", "main.tf"))
+	src, err := os.ReadFile(filepath.Join("..", "..", "leastpriv", "tfplan", "testdata", "plans", "root_inline_policy", "main.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}

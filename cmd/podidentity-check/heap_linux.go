@@ -28,6 +28,13 @@ const hugePage = 2 << 20
 // the review allocates. The block is freed by a collection at once, while
 // the heap is still empty.
 //
+// It pays for its lines: on the 20,000-resource plan of make bench (47.6
+// MB, 2 shared cores, 7 interleaved runs in one run of scripts/bench.sh)
+// the review took 0.32 s best / 0.48 s median wall with it and 0.58 s /
+// 0.66 s without, which is 13.5x / 10.0x faster than conftest with it and
+// 7.4x / 7.2x without: the 10x goal needs it. Peak RSS is the same (2.0x
+// the plan).
+//
 // It changes nothing but speed: when the kernel has no transparent huge
 // pages (or "never"), or PODIDENTITY_CHECK_HUGEPAGES=0, it does nothing;
 // with "always" it is not needed but harmless.

@@ -51,7 +51,7 @@ type junitFailure struct {
 
 // writeJUnit writes the review as JUnit XML; planName names the suite and
 // the file of each test case.
-func writeJUnit(w io.Writer, review *leastpriv.PlanReview, rules []leastpriv.Rule, disabled []string, planName string) error {
+func writeJUnit(w io.Writer, review *leastpriv.Review, rules []leastpriv.Rule, disabled []string, planName string) error {
 	suite := junitSuite{
 		Name: progName + " " + planName,
 		Properties: []junitProperty{

@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/tfplan"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -217,7 +218,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	prepareHeap(heap)
 
-	review, err := leastpriv.ReviewPlan(in, leastpriv.CheckOptions{DisabledRules: disabled})
+	review, err := tfplan.Review(in, leastpriv.CheckOptions{DisabledRules: disabled})
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %s: %s\n", progName, name, oneLine(err.Error()))
 		return exitUsage

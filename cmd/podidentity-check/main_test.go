@@ -10,7 +10,7 @@ import (
 )
 
 func fixture(name string) string {
-	return filepath.Join("..", "..", "leastpriv", "testdata", "plans", name, "plan.json")
+	return filepath.Join("..", "..", "leastpriv", "tfplan", "testdata", "plans", name, "plan.json")
 }
 
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {

@@ -38,7 +38,7 @@ func TestRunOddPlans(t *testing.T) {
 // both are exit 2 with a one-line reason, from a file and from stdin.
 func TestRunStateAndErroredPlans(t *testing.T) {
 	t.Parallel()
-	state := filepath.Join("..", "..", "leastpriv", "testdata", "state", "root_inline_policy.state.json")
+	state := filepath.Join("..", "..", "leastpriv", "tfplan", "testdata", "state", "root_inline_policy.state.json")
 	raw, err := os.ReadFile(fixture("clean_carts"))
 	if err != nil {
 		t.Fatal(err)

@@ -42,7 +42,7 @@ func (pf *policyFlags) loadConfig(planPath string) (*leastpriv.Config, error) {
 // apply marks the review's findings with the configuration's severities
 // and exceptions, then the baseline's, and writes the baseline when asked
 // (the findings it lists are then reported as baselined).
-func (pf *policyFlags) apply(review *leastpriv.PlanReview, cfg *leastpriv.Config) error {
+func (pf *policyFlags) apply(review *leastpriv.Review, cfg *leastpriv.Config) error {
 	if cfg != nil {
 		cfg.Apply(review.Findings, time.Now().UTC().Format(time.DateOnly))
 	}

@@ -19,7 +19,7 @@ import (
 // every plan with --fail-on never.
 func TestRunScenarios(t *testing.T) {
 	t.Parallel()
-	plans, err := filepath.Glob(filepath.Join("..", "..", "leastpriv", "testdata", "plans", "*", "plan*.json"))
+	plans, err := filepath.Glob(filepath.Join("..", "..", "leastpriv", "tfplan", "testdata", "plans", "*", "plan*.json"))
 	if err != nil || len(plans) < 2 {
 		t.Fatalf("no scenario plans: %v", err)
 	}

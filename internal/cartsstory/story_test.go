@@ -21,6 +21,7 @@ import (
 	"github.com/eks-podidentity/terraform-provider-podidentity/internal/acctest"
 	"github.com/eks-podidentity/terraform-provider-podidentity/internal/awsemu"
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/tfplan"
 )
 
 func TestMain(m *testing.M) {
@@ -193,14 +194,14 @@ func (w *world) checkRightFix() error {
 	return nil
 }
 
-func reviewPlan(t *testing.T, name string) *leastpriv.PlanReview {
+func reviewPlan(t *testing.T, name string) *leastpriv.Review {
 	t.Helper()
 	f, err := os.Open(filepath.Join(repoRoot(t), "examples", "carts", "quick-fix", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	r, err := leastpriv.ReviewPlan(f, leastpriv.CheckOptions{})
+	r, err := tfplan.Review(f, leastpriv.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +361,7 @@ func breakGenerator(w *world) error {
 	return nil
 }
 
-func hasRule(r *leastpriv.PlanReview, rule string) bool {
+func hasRule(r *leastpriv.Review, rule string) bool {
 	for _, f := range r.Findings {
 		if f.Rule == rule {
 			return true

@@ -1,6 +1,6 @@
 // Package testprovider is a test-only Terraform provider that stands in for
 // hashicorp/aws (and for this project's podidentity provider) when the
-// plan fixtures in leastpriv/testdata/plans are generated with a real
+// plan fixtures in leastpriv/tfplan/testdata/plans are generated with a real
 // `tofu plan`. It has the AWS provider's schemas for the resources the plan
 // reader looks at, and it "applies" by echoing the planned values into state
 // with deterministic computed values (ARNs, IDs, generated names). It talks

@@ -1,4 +1,4 @@
-package leastpriv
+package tfplan
 
 import (
 	"encoding/json"
@@ -196,7 +196,7 @@ func TestPlanOuterRefs(t *testing.T) {
 // AWS provider does: by Sid, overrides last.
 func TestPlanPolicyDocumentMerge(t *testing.T) {
 	t.Parallel()
-	inv, err := ReadPlanFile(filepath.Join("testdata", "plans", "policy_document_merge_unknown", "plan.json"))
+	inv, err := ReadFile(filepath.Join("testdata", "plans", "policy_document_merge_unknown", "plan.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

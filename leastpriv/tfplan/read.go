@@ -1,10 +1,11 @@
-package leastpriv
+package tfplan
 
 import (
 	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"io"
 	"os"
 	"strconv"
@@ -13,29 +14,29 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// ReadPlanFile reads the output of `terraform show -json PLANFILE` (or
+// ReadFile reads the output of `terraform show -json PLANFILE` (or
 // `tofu show -json`) from path and returns the Inventory it describes.
-// See ReadPlan.
-func ReadPlanFile(path string) (*Inventory, error) {
+// See Read.
+func ReadFile(path string) (*leastpriv.Inventory, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return ReadPlan(f)
+	return Read(f)
 }
 
-// ReadPlan reads the output of `terraform show -json PLANFILE` (JSON plan
+// Read reads the output of `terraform show -json PLANFILE` (JSON plan
 // format 1.x) and returns the Inventory it describes: the roles the plan
 // creates or keeps, the policies that reach them and the resources that make
 // a role a node role.
 //
 // Values that are unknown until apply (the ARN of a role the plan creates,
 // a policy rendered from a data source that is read during apply...) are
-// planValue through the plan's configuration: references to resources, module
+// resolved through the plan's configuration: references to resources, module
 // outputs and module variables are followed, with count and for_each
 // instance keys, and the prior state is used for resources the plan does not
-// change. What still cannot be planValue is reported as an unknown Value with
+// change. What still cannot be resolved is reported as an unknown Value with
 // the expression it came from, so that the rules can fail closed.
 //
 // Resources that the plan deletes grant nothing and are left out; a resource
@@ -46,9 +47,9 @@ func ReadPlanFile(path string) (*Inventory, error) {
 // planned_values and other sections that duplicate resource_changes are
 // skipped as raw JSON, and only the attributes the checker needs are
 // decoded for the resource types it reads, on all GOMAXPROCS (see
-// plan_fast.go). Input that reader cannot vouch for is read by the
+// fast.go). Input that reader cannot vouch for is read by the
 // encoding/json reader instead, with the same results and errors.
-func ReadPlan(r io.Reader) (*Inventory, error) {
+func Read(r io.Reader) (*leastpriv.Inventory, error) {
 	p, err := decodePlan(r)
 	if err != nil {
 		return nil, err
@@ -60,23 +61,23 @@ func ReadPlan(r io.Reader) (*Inventory, error) {
 // package reads.
 const planFormatMajor = 1
 
-// PlanError is returned by ReadPlan for input that is not a JSON plan this
+// Error is returned by Read for input that is not a JSON plan this
 // package can read. Offset is the byte offset of the problem in the input
 // when known, or -1.
-type PlanError struct {
+type Error struct {
 	Offset int64
 	Msg    string
 	Err    error
 }
 
-func (e *PlanError) Error() string {
+func (e *Error) Error() string {
 	if e.Offset >= 0 {
 		return fmt.Sprintf("invalid JSON at offset %d: %s", e.Offset, e.Msg)
 	}
 	return e.Msg
 }
 
-func (e *PlanError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
 // plan is the part of a JSON plan the checker keeps.
 type planData struct {
@@ -190,7 +191,7 @@ var planRelevantAttributes = map[string][]string{
 
 // decodePlanStream streams the top level of a JSON plan with
 // encoding/json. It is the reference reader: decodePlan uses the faster
-// reader of plan_fast.go and falls back to this one for any input the fast
+// reader of fast.go and falls back to this one for any input the fast
 // reader does not accept (invalid JSON, unexpected types...), so that errors
 // and edge cases are reported exactly as encoding/json does.
 func decodePlanStream(r io.Reader) (*planData, error) {
@@ -201,34 +202,34 @@ func decodePlanStream(r io.Reader) (*planData, error) {
 		if err == nil {
 			return nil
 		}
-		var pe *PlanError
+		var pe *Error
 		if errors.As(err, &pe) {
 			return err
 		}
 		if errors.Is(err, io.EOF) && dec.InputOffset() == 0 {
-			return &PlanError{Offset: -1, Msg: "empty input: expected the output of terraform show -json PLANFILE", Err: err}
+			return &Error{Offset: -1, Msg: "empty input: expected the output of terraform show -json PLANFILE", Err: err}
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return &PlanError{Offset: cr.n, Msg: "unexpected end of input", Err: err}
+			return &Error{Offset: cr.n, Msg: "unexpected end of input", Err: err}
 		}
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return &PlanError{Offset: se.Offset, Msg: se.Error(), Err: err}
+			return &Error{Offset: se.Offset, Msg: se.Error(), Err: err}
 		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			// The offset of a type error is relative to the value being
 			// decoded; the decoder has just read that value.
-			return &PlanError{Offset: dec.InputOffset(), Msg: te.Error(), Err: err}
+			return &Error{Offset: dec.InputOffset(), Msg: te.Error(), Err: err}
 		}
-		return &PlanError{Offset: dec.InputOffset(), Msg: err.Error(), Err: err}
+		return &Error{Offset: dec.InputOffset(), Msg: err.Error(), Err: err}
 	}
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, wrap(err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, &PlanError{Offset: -1, Msg: "not a JSON plan: expected an object from terraform show -json"}
+		return nil, &Error{Offset: -1, Msg: "not a JSON plan: expected an object from terraform show -json"}
 	}
 	// A state's JSON (terraform show -json without a plan file) has values
 	// instead of planned_values, resource_changes and prior_state.
@@ -307,16 +308,16 @@ func decodePlanStream(r io.Reader) (*planData, error) {
 	}
 	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, &PlanError{Offset: end, Msg: "unexpected data after the plan object"}
+		return nil, &Error{Offset: end, Msg: "unexpected data after the plan object"}
 	}
 	if p.formatVersion == "" {
-		return nil, &PlanError{Offset: -1, Msg: "not a JSON plan: format_version is missing (expected the output of terraform show -json PLANFILE)"}
+		return nil, &Error{Offset: -1, Msg: "not a JSON plan: format_version is missing (expected the output of terraform show -json PLANFILE)"}
 	}
 	if sawValues && !sawPlan {
-		return nil, &PlanError{Offset: -1, Msg: "not a plan: this is the JSON of a state (terraform show -json without a plan file); review a plan: terraform plan -out=tfplan && terraform show -json tfplan"}
+		return nil, &Error{Offset: -1, Msg: "not a plan: this is the JSON of a state (terraform show -json without a plan file); review a plan: terraform plan -out=tfplan && terraform show -json tfplan"}
 	}
 	if errored {
-		return nil, &PlanError{Offset: -1, Msg: `incomplete plan: terraform reported errors while planning ("errored": true), so resources may be missing from it; fix the errors and plan again`}
+		return nil, &Error{Offset: -1, Msg: `incomplete plan: terraform reported errors while planning ("errored": true), so resources may be missing from it; fix the errors and plan again`}
 	}
 	return p, nil
 }
@@ -327,10 +328,10 @@ func planCheckFormatVersion(v string) error {
 	major, _, _ := strings.Cut(v, ".")
 	n, err := strconv.Atoi(major)
 	if err != nil {
-		return &PlanError{Offset: -1, Msg: fmt.Sprintf("invalid plan format_version %q", v)}
+		return &Error{Offset: -1, Msg: fmt.Sprintf("invalid plan format_version %q", v)}
 	}
 	if n != planFormatMajor {
-		return &PlanError{Offset: -1, Msg: fmt.Sprintf("plan format %s is not supported; this tool reads format 1.x from terraform show -json", v)}
+		return &Error{Offset: -1, Msg: fmt.Sprintf("plan format %s is not supported; this tool reads format 1.x from terraform show -json", v)}
 	}
 	return nil
 }
@@ -521,7 +522,7 @@ func planDecodeObject(dec *json.Decoder, fn func(key string) error) error {
 		return nil
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return &PlanError{Offset: dec.InputOffset(), Msg: fmt.Sprintf("expected an object, found %v", tok)}
+		return &Error{Offset: dec.InputOffset(), Msg: fmt.Sprintf("expected an object, found %v", tok)}
 	}
 	for dec.More() {
 		tok, err := dec.Token()
@@ -548,7 +549,7 @@ func planDecodeArray(dec *json.Decoder, fn func() error) error {
 		return nil
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return &PlanError{Offset: dec.InputOffset(), Msg: fmt.Sprintf("expected an array, found %v", tok)}
+		return &Error{Offset: dec.InputOffset(), Msg: fmt.Sprintf("expected an array, found %v", tok)}
 	}
 	for dec.More() {
 		if err := fn(); err != nil {

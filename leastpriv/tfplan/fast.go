@@ -1,13 +1,12 @@
-package leastpriv
+package tfplan
 
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/internal/jsonscan"
 	"io"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -18,7 +17,7 @@ import (
 
 // The fast plan reader.
 //
-// decodePlanStream (plan.go) walks the plan with encoding/json's token
+// decodePlanStream (read.go) walks the plan with encoding/json's token
 // API, which scans every byte of a 50 MB plan three or four times at about
 // 100-200 MB/s. This reader instead reads the plan into memory once and
 // walks it with the jsontext decoder of github.com/go-json-experiment/json
@@ -46,7 +45,7 @@ import (
 // kept attributes, about 1.2x the plan's size.
 
 // errPlanFallback makes decodePlan use decodePlanStream.
-var errPlanFallback = errors.New("leastpriv: fast plan reader declined the input")
+var errPlanFallback = jsonscan.ErrDecline
 
 // decodePlan reads a JSON plan: the fast reader, else decodePlanStream.
 func decodePlan(r io.Reader) (*planData, error) {
@@ -113,7 +112,7 @@ func planReadAll(r io.Reader) ([]byte, error) {
 // planFast is the state of one fast read.
 type planFast struct {
 	buf []byte
-	d   planTokens
+	d   jsonscan.Tokens
 	p   *planData
 	// items are the entries of resource_changes and prior_state in
 	// document order; jobs feeds the pruning workers.
@@ -159,12 +158,12 @@ func planJSONOptions() jsontext.Options {
 // decodePlanFast reads buf, or returns an error (errPlanFallback or another)
 // when decodePlanStream must read it instead.
 func decodePlanFast(buf []byte) (*planData, error) {
-	// planScanner first; what it declines, jsontext reads. The input's
+	// jsonscan.Scanner first; what it declines, jsontext reads. The input's
 	// UTF-8 is checked on another core meanwhile: the scanner's result is
 	// only kept if it is valid.
 	valid := make(chan bool, 1)
 	go func() { valid <- utf8.Valid(buf) }()
-	p, err := decodePlanFastWith(buf, newPlanScanner(buf))
+	p, err := decodePlanFastWith(buf, jsonscan.NewScanner(buf))
 	if <-valid && err == nil {
 		return p, nil
 	}
@@ -194,7 +193,7 @@ func (f *planFast) flush() {
 }
 
 // prune is a worker's job: prune the values of one item.
-func (f *planFast) prune(sub *planScanner, it *planFastItem) {
+func (f *planFast) prune(sub *jsonscan.Scanner, it *planFastItem) {
 	if it.shadowed {
 		_, it.err = planFastPruneMode(sub, it.values, it.attrs, true)
 		return
@@ -209,7 +208,7 @@ func (f *planFast) prune(sub *planScanner, it *planFastItem) {
 }
 
 // decodePlanFastWith is decodePlanFast reading the tokens of buf from d.
-func decodePlanFastWith(buf []byte, d planTokens) (p *planData, err error) {
+func decodePlanFastWith(buf []byte, d jsonscan.Tokens) (p *planData, err error) {
 	f := &planFast{
 		buf: buf,
 		d:   d,
@@ -221,7 +220,7 @@ func decodePlanFastWith(buf []byte, d planTokens) (p *planData, err error) {
 		f.wg.Add(1)
 		go func() {
 			defer f.wg.Done()
-			var sub planScanner
+			var sub jsonscan.Scanner
 			for batch := range f.jobs {
 				for _, it := range batch {
 					f.prune(&sub, it)
@@ -295,7 +294,7 @@ func (f *planFast) plan() error {
 			if err != nil {
 				return err
 			}
-			s, ok := planFastString(raw)
+			s, ok := jsonscan.String(raw)
 			if !ok {
 				return errPlanFallback
 			}
@@ -396,33 +395,6 @@ func planFastName(raw []byte) ([]byte, error) {
 	return jsontext.AppendUnquote(nil, raw)
 }
 
-// planFastString unquotes a raw JSON string.
-func planFastString(raw []byte) (string, bool) {
-	if len(raw) < 2 || raw[0] != '"' {
-		return "", false
-	}
-	inner := raw[1 : len(raw)-1]
-	if bytes.IndexByte(inner, '\\') < 0 {
-		return string(inner), true
-	}
-	// Unquote into a pooled buffer: the string conversion is then the
-	// only allocation (policy documents are JSON in JSON strings, full of
-	// escapes).
-	bp := planUnquoteBufs.Get().(*[]byte) //nolint:forcetypeassert // only *[]byte is stored
-	b, err := jsontext.AppendUnquote((*bp)[:0], raw)
-	s := string(b)
-	if cap(b) <= 64<<10 {
-		*bp = b
-		planUnquoteBufs.Put(bp)
-	}
-	if err != nil {
-		return "", false
-	}
-	return s, true
-}
-
-var planUnquoteBufs = sync.Pool{New: func() any { return new([]byte) }}
-
 // object walks an object (null is an empty one), calling fn with the
 // decoder at each member's value; fn must consume it.
 func (f *planFast) object(fn func(key []byte) error) error {
@@ -514,7 +486,7 @@ func (f *planFast) str(dst *string) error {
 	if err != nil {
 		return err
 	}
-	s, ok := planFastString(raw)
+	s, ok := jsonscan.String(raw)
 	if !ok {
 		return errPlanFallback
 	}
@@ -538,7 +510,7 @@ func (f *planFast) internStr(dst *string) error {
 		*dst = s
 		return nil
 	}
-	s, ok := planFastString(raw)
+	s, ok := jsonscan.String(raw)
 	if !ok {
 		return errPlanFallback
 	}
@@ -558,173 +530,7 @@ func (f *planFast) any() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return planFastAny(raw)
-}
-
-func planFastAny(raw []byte) (any, error) {
-	if len(raw) == 0 {
-		return nil, errPlanFallback
-	}
-	switch c := raw[0]; {
-	case c == 'n':
-		return nil, nil
-	case c == 't':
-		return true, nil
-	case c == 'f':
-		return false, nil
-	case c == '"':
-		s, ok := planFastString(raw)
-		if !ok {
-			return nil, errPlanFallback
-		}
-		return s, nil
-	case c == '-' || c >= '0' && c <= '9':
-		v, err := strconv.ParseFloat(string(raw), 64)
-		if err != nil {
-			return nil, errPlanFallback
-		}
-		return v, nil
-	}
-	// An object or array: raw was validated by the walk (syntax, UTF-8),
-	// so a plain recursive descent reads it as encoding/json would.
-	x, rest, ok := planFastComposite(raw)
-	if !ok || len(planFastSkipSpace(rest)) != 0 {
-		return nil, errPlanFallback
-	}
-	return x, nil
-}
-
-func planFastSkipSpace(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r') {
-		b = b[1:]
-	}
-	return b
-}
-
-// planFastComposite decodes the JSON value at the start of b, already
-// validated, into an any as encoding/json does (objects as map[string]any,
-// the last of duplicated names winning; arrays as []any; numbers as
-// float64), and returns the rest of b. ok is false for anything it cannot
-// decode identically (a number out of range...).
-func planFastComposite(b []byte) (x any, rest []byte, ok bool) {
-	b = planFastSkipSpace(b)
-	if len(b) == 0 {
-		return nil, nil, false
-	}
-	switch c := b[0]; {
-	case c == '{':
-		m := map[string]any{}
-		b = planFastSkipSpace(b[1:])
-		if len(b) > 0 && b[0] == '}' {
-			return m, b[1:], true
-		}
-		for {
-			n := planFastStringEnd(b)
-			if n < 0 {
-				return nil, nil, false
-			}
-			key, ok := planFastString(b[:n])
-			if !ok {
-				return nil, nil, false
-			}
-			b = planFastSkipSpace(b[n:])
-			if len(b) == 0 || b[0] != ':' {
-				return nil, nil, false
-			}
-			var v any
-			v, b, ok = planFastComposite(b[1:])
-			if !ok {
-				return nil, nil, false
-			}
-			m[key] = v
-			b = planFastSkipSpace(b)
-			if len(b) == 0 {
-				return nil, nil, false
-			}
-			if b[0] == '}' {
-				return m, b[1:], true
-			}
-			if b[0] != ',' {
-				return nil, nil, false
-			}
-			b = planFastSkipSpace(b[1:])
-		}
-	case c == '[':
-		l := []any{}
-		b = planFastSkipSpace(b[1:])
-		if len(b) > 0 && b[0] == ']' {
-			return l, b[1:], true
-		}
-		for {
-			var v any
-			v, b, ok = planFastComposite(b)
-			if !ok {
-				return nil, nil, false
-			}
-			l = append(l, v)
-			b = planFastSkipSpace(b)
-			if len(b) == 0 {
-				return nil, nil, false
-			}
-			if b[0] == ']' {
-				return l, b[1:], true
-			}
-			if b[0] != ',' {
-				return nil, nil, false
-			}
-			b = b[1:]
-		}
-	case c == '"':
-		n := planFastStringEnd(b)
-		if n < 0 {
-			return nil, nil, false
-		}
-		s, ok := planFastString(b[:n])
-		return s, b[n:], ok
-	case c == 'n':
-		if len(b) < 4 || string(b[:4]) != "null" {
-			return nil, nil, false
-		}
-		return nil, b[4:], true
-	case c == 't':
-		if len(b) < 4 || string(b[:4]) != "true" {
-			return nil, nil, false
-		}
-		return true, b[4:], true
-	case c == 'f':
-		if len(b) < 5 || string(b[:5]) != "false" {
-			return nil, nil, false
-		}
-		return false, b[5:], true
-	case c == '-' || c >= '0' && c <= '9':
-		n := 1
-		for n < len(b) && (b[n] >= '0' && b[n] <= '9' || b[n] == '.' || b[n] == 'e' || b[n] == 'E' || b[n] == '+' || b[n] == '-') {
-			n++
-		}
-		v, err := strconv.ParseFloat(string(b[:n]), 64)
-		if err != nil {
-			return nil, nil, false
-		}
-		return v, b[n:], true
-	}
-	return nil, nil, false
-}
-
-// planFastStringEnd returns the length of the JSON string at the start of
-// b, quotes included, or -1.
-func planFastStringEnd(b []byte) int {
-	if len(b) == 0 || b[0] != '"' {
-		return -1
-	}
-	for i := 1; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return -1
+	return jsonscan.Any(raw)
 }
 
 // planFastFolds reports whether key is not one of fields but
@@ -1062,13 +868,13 @@ func (f *planFast) merge() error {
 
 // planFastPrune is planPruneObject on a raw value already validated by the
 // walk.
-func planFastPrune(d *planScanner, raw []byte, keys []string) (map[string]any, error) {
+func planFastPrune(d *jsonscan.Scanner, raw []byte, keys []string) (map[string]any, error) {
 	return planFastPruneMode(d, raw, keys, false)
 }
 
 // planFastPruneMode is planFastPrune; with checkOnly it only reports the
 // error planFastPrune would return, without keeping the values.
-func planFastPruneMode(d *planScanner, raw []byte, keys []string, checkOnly bool) (map[string]any, error) {
+func planFastPruneMode(d *jsonscan.Scanner, raw []byte, keys []string, checkOnly bool) (map[string]any, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
@@ -1076,7 +882,7 @@ func planFastPruneMode(d *planScanner, raw []byte, keys []string, checkOnly bool
 		return nil, errPlanFallback
 	}
 	// raw was validated by the walk, UTF-8 included.
-	d.reset(raw)
+	d.Reset(raw)
 	if _, err := d.ReadToken(); err != nil {
 		return nil, err
 	}
@@ -1122,7 +928,7 @@ func planFastPruneMode(d *planScanner, raw []byte, keys []string, checkOnly bool
 		for i := range keys {
 			if v := found[i]; v != nil && v[0] != '"' && v[0] != 'n' && v[0] != 't' && v[0] != 'f' {
 				// Numbers, objects and arrays may not decode (1e999).
-				if _, err := planFastAny(v); err != nil {
+				if _, err := jsonscan.Any(v); err != nil {
 					return nil, err
 				}
 			}
@@ -1134,7 +940,7 @@ func planFastPruneMode(d *planScanner, raw []byte, keys []string, checkOnly bool
 		if found[i] == nil {
 			continue
 		}
-		x, err := planFastAny(found[i])
+		x, err := jsonscan.Any(found[i])
 		if err != nil {
 			return nil, err
 		}

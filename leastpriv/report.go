@@ -9,8 +9,8 @@ import (
 	"unicode"
 )
 
-// PlanSummary counts the findings of a review.
-type PlanSummary struct {
+// Summary counts the findings of a review.
+type Summary struct {
 	Errors    int `json:"errors"`
 	Warnings  int `json:"warnings"`
 	Resources int `json:"resources"`
@@ -20,8 +20,8 @@ type PlanSummary struct {
 }
 
 // Summary counts the review's findings by severity.
-func (r *PlanReview) Summary() PlanSummary {
-	s := PlanSummary{Resources: r.Resources}
+func (r *Review) Summary() Summary {
+	s := Summary{Resources: r.Resources}
 	for _, f := range r.Findings {
 		if f.Suppressed != nil {
 			s.Suppressed++
@@ -40,7 +40,7 @@ func (r *PlanReview) Summary() PlanSummary {
 // FailsAt reports whether the review has findings at or above a severity
 // threshold: "error", "warning" or "never". Suppressed findings do not
 // count.
-func (r *PlanReview) FailsAt(threshold string) bool {
+func (r *Review) FailsAt(threshold string) bool {
 	for _, f := range r.Findings {
 		if f.Suppressed != nil {
 			continue
@@ -61,7 +61,7 @@ func (r *PlanReview) FailsAt(threshold string) bool {
 
 // sortedFindings orders findings by address, then severity (errors
 // first), then rule.
-func (r *PlanReview) sortedFindings() []Finding {
+func (r *Review) sortedFindings() []Finding {
 	fs := append([]Finding(nil), r.Findings...)
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
@@ -79,7 +79,7 @@ func (r *PlanReview) sortedFindings() []Finding {
 // WriteText writes the review for people: findings grouped by resource,
 // with the role each reaches and how it was identified as a node role,
 // then a summary line.
-func (r *PlanReview) WriteText(w io.Writer) error {
+func (r *Review) WriteText(w io.Writer) error {
 	ew := &planErrWriter{w: w}
 	names := map[string]string{}
 	for _, rule := range Rules() {
@@ -186,10 +186,10 @@ type jsonFinding struct {
 // WriteJSON writes the review as
 // {"findings":[{"rule","severity","address","message","remediation",...}],
 // "summary":{"errors":N,"warnings":N,"resources":N}}.
-func (r *PlanReview) WriteJSON(w io.Writer) error {
+func (r *Review) WriteJSON(w io.Writer) error {
 	out := struct {
 		Findings []jsonFinding `json:"findings"`
-		Summary  PlanSummary   `json:"summary"`
+		Summary  Summary       `json:"summary"`
 	}{Findings: []jsonFinding{}, Summary: r.Summary()}
 	for _, f := range r.sortedFindings() {
 		//nolint:staticcheck // S1016: listed field by field so that Finding can grow.
@@ -295,7 +295,7 @@ const planToolURI = "https://github.com/eks-podidentity/terraform-provider-podid
 // scanning: every rule with its metadata in tool.driver.rules, and one
 // result per finding located at the resource address (a logical location)
 // in the plan file (a physical location, which code scanning requires).
-func (r *PlanReview) WriteSARIF(w io.Writer, opts SARIFOptions) error {
+func (r *Review) WriteSARIF(w io.Writer, opts SARIFOptions) error {
 	uri := opts.ArtifactURI
 	if uri == "" {
 		uri = "plan.json"

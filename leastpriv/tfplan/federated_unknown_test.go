@@ -1,6 +1,7 @@
-package leastpriv
+package tfplan
 
 import (
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"strings"
 	"testing"
 )
@@ -11,7 +12,7 @@ import (
 func TestPlanFederatedPrincipalUnknown(t *testing.T) {
 	t.Parallel()
 	for _, f := range []string{"plan.json", "plan-terraform.json"} {
-		inv, err := ReadPlanFile("testdata/plans/irsa_dynamodb/" + f)
+		inv, err := ReadFile("testdata/plans/irsa_dynamodb/" + f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,11 +27,11 @@ func TestPlanFederatedPrincipalUnknown(t *testing.T) {
 				t.Errorf("%s: trust = %+v, want the Federated principal as a placeholder", f, doc)
 				continue
 			}
-			p, err := ParsePolicy(doc.JSON)
+			p, err := leastpriv.ParsePolicy(doc.JSON)
 			if err != nil {
 				t.Fatalf("%s: %v", f, err)
 			}
-			if r := EC2TrustReasons(p); r != nil {
+			if r := leastpriv.EC2TrustReasons(p); r != nil {
 				t.Errorf("%s: EC2TrustReasons = %q", f, r)
 			}
 		}

@@ -1,7 +1,8 @@
-package leastpriv_test
+package tfplan_test
 
 import (
 	"fmt"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/tfplan"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 )
@@ -9,22 +10,22 @@ import (
 // A module's Go test can review the plan of its example configuration:
 //
 //	terraform plan -out=tfplan && terraform show -json tfplan > plan.json
-func ExampleReviewPlanFile() {
-	findings, err := leastpriv.ReviewPlanFile("testdata/plans/variable_into_module/plan.json", leastpriv.CheckOptions{})
+func ExampleReviewFile() {
+	review, err := tfplan.ReviewFile("testdata/plans/variable_into_module/plan.json", leastpriv.CheckOptions{})
 	if err != nil {
 		panic(err)
 	}
-	for _, f := range findings {
+	for _, f := range review.Findings {
 		fmt.Println(f.Severity, f.Rule, f.Address)
 	}
 	// Output:
 	// error PI001 module.grants.aws_iam_role_policy.this
 }
 
-// ReadPlan resolves which role a grant reaches even when the role is new
+// Read resolves which role a grant reaches even when the role is new
 // and its name is unknown until apply: here through a module variable.
-func ExampleReadPlan() {
-	inv, err := leastpriv.ReadPlanFile("testdata/plans/variable_into_module/plan.json")
+func ExampleReadFile() {
+	inv, err := tfplan.ReadFile("testdata/plans/variable_into_module/plan.json")
 	if err != nil {
 		panic(err)
 	}

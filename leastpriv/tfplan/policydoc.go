@@ -1,8 +1,9 @@
-package leastpriv
+package tfplan
 
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"sort"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -11,17 +12,17 @@ import (
 // document evaluates a policy document attribute. A document that is
 // unknown at plan time because it comes from data.aws_iam_policy_document
 // is rendered from the data source's statement blocks.
-func (b *planInventoryBuilder) document(res *planResource, path []any) Document {
+func (b *planInventoryBuilder) document(res *planResource, path []any) leastpriv.Document {
 	v := b.r.attr(res, path, 0)
 	if !v.val.Unknown {
-		return Document{JSON: v.val.Value}
+		return leastpriv.Document{JSON: v.val.Value}
 	}
 	if v.addr != "" {
 		if src := b.r.byAddr[v.addr]; src != nil && src.Mode == "data" && src.Type == "aws_iam_policy_document" {
 			return b.r.renderPolicyDocument(src)
 		}
 	}
-	return Document{Unknown: true, Expr: v.val.Expr}
+	return leastpriv.Document{Unknown: true, Expr: v.val.Expr}
 }
 
 // planStatementSource reads the statements of a policy document data
@@ -147,9 +148,9 @@ func (s *planStatementSource) exprOf(i int, path []any) string {
 // condition values are rendered as "${reference}" placeholders: they do not
 // change which actions are granted. An unknown effect, action, principal or
 // statement makes the whole document unknown.
-func (r *planResolver) renderPolicyDocument(res *planResource) Document {
-	unknownDoc := func(why string) Document {
-		return Document{Unknown: true, Expr: res.Address + ".json (" + why + ")"}
+func (r *planResolver) renderPolicyDocument(res *planResource) leastpriv.Document {
+	unknownDoc := func(why string) leastpriv.Document {
+		return leastpriv.Document{Unknown: true, Expr: res.Address + ".json (" + why + ")"}
 	}
 	var merge [2][]any
 	for k, attr := range []string{"source_policy_documents", "override_policy_documents"} {
@@ -300,7 +301,7 @@ func (r *planResolver) renderPolicyDocument(res *planResource) Document {
 	if err != nil {
 		return unknownDoc(err.Error())
 	}
-	return Document{JSON: string(out)}
+	return leastpriv.Document{JSON: string(out)}
 }
 
 func planPlaceholder(u planUnknownPart) string { return "${" + u.expr + "}" }

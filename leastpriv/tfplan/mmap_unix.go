@@ -1,6 +1,6 @@
 //go:build unix
 
-package leastpriv
+package tfplan
 
 import (
 	"io"

@@ -1,7 +1,8 @@
-package leastpriv
+package tfplan
 
 import (
 	"encoding/json"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,12 +30,12 @@ func editPlan(t *testing.T, scenario string, edit func(p map[string]any)) []stri
 	if err := os.WriteFile(path, out, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	fs, err := ReviewPlanFile(path, CheckOptions{})
+	review, err := ReviewFile(path, leastpriv.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
-	for _, f := range fs {
+	for _, f := range review.Findings {
 		got = append(got, f.Rule+" "+f.Address)
 	}
 	slices.Sort(got)

@@ -1,7 +1,9 @@
-package leastpriv
+package tfplan
 
 import (
 	"fmt"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
+	"maps"
 	"slices"
 	"strings"
 
@@ -13,9 +15,9 @@ import (
 var planNodeAccessEntryTypes = map[string]bool{"EC2_LINUX": true, "EC2_WINDOWS": true, "HYBRID_LINUX": true}
 
 // inventory builds the Inventory of a decoded plan.
-func (p *planData) inventory() *Inventory {
+func (p *planData) inventory() *leastpriv.Inventory {
 	r := newPlanResolver(p)
-	inv := &Inventory{}
+	inv := &leastpriv.Inventory{}
 	b := &planInventoryBuilder{r: r, inv: inv}
 	for _, res := range r.order {
 		if res.Mode == "data" {
@@ -42,19 +44,19 @@ func (p *planData) inventory() *Inventory {
 // and policy are unknown and the rules fail closed (PI008).
 func (b *planInventoryBuilder) addForgotten(res *planResource) {
 	why := "the plan forgets " + res.Address + " (removed block with destroy = false), which stays in AWS; its values are not in the plan's changes"
-	role := RoleRef{Name: UnknownValue(why), ARN: UnknownValue(why)}
-	doc := Document{Unknown: true, Expr: why}
+	role := leastpriv.RoleRef{Name: leastpriv.UnknownValue(why), ARN: leastpriv.UnknownValue(why)}
+	doc := leastpriv.Document{Unknown: true, Expr: why}
 	switch res.Type {
 	case "aws_iam_role_policy", "aws_iam_role":
-		b.inv.InlinePolicies = append(b.inv.InlinePolicies, &InlinePolicy{Address: res.Address, Role: role, Document: doc})
+		b.inv.InlinePolicies = append(b.inv.InlinePolicies, &leastpriv.InlinePolicy{Address: res.Address, Role: role, Document: doc})
 	case "aws_iam_role_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role_policy_attachments_exclusive":
-		b.inv.Attachments = append(b.inv.Attachments, &Attachment{Address: res.Address, Role: role, PolicyARN: UnknownValue(why)})
+		b.inv.Attachments = append(b.inv.Attachments, &leastpriv.Attachment{Address: res.Address, Role: role, PolicyARN: leastpriv.UnknownValue(why)})
 	}
 }
 
 type planInventoryBuilder struct {
 	r       *planResolver
-	inv     *Inventory
+	inv     *leastpriv.Inventory
 	idx     *planIndex        // built on first use
 	ltCands *planLTCandidates // built on first use
 	// managed indexes the role attachments and inline policies that
@@ -87,7 +89,7 @@ func (b *planInventoryBuilder) configSets(res *planResource, attr string) bool {
 // every policy it does not list). A role's computed managed_policy_arns
 // and inline_policy, refreshed from AWS, then do not count: they show
 // what the plan changes.
-func (b *planInventoryBuilder) managedElsewhere(role RoleRef, kind, value string) bool {
+func (b *planInventoryBuilder) managedElsewhere(role leastpriv.RoleRef, kind, value string) bool {
 	if b.managed == nil {
 		b.managed = map[string]bool{}
 		for _, res := range b.r.p.changes {
@@ -125,7 +127,7 @@ func (b *planInventoryBuilder) indexManaged(res *planResource, deleted bool) {
 	roleKeys := func(path []any) []string {
 		var keys []string
 		if v, ok := planLookup(res.Values, path).(string); ok && v != "" {
-			if n := roleNameFromARN(v); n != "" {
+			if n := leastpriv.RoleNameFromARN(v); n != "" {
 				v = n
 			}
 			keys = append(keys, v)
@@ -193,42 +195,42 @@ func (b *planInventoryBuilder) add(res *planResource) {
 			if name := b.r.attr(res, []any{"inline_policy", i, "name"}, 0).val; !inlineSet && !name.Unknown && b.managedElsewhere(self, "inline", name.Value) {
 				continue
 			}
-			b.inv.InlinePolicies = append(b.inv.InlinePolicies, &InlinePolicy{Address: a, Role: self, Document: doc})
+			b.inv.InlinePolicies = append(b.inv.InlinePolicies, &leastpriv.InlinePolicy{Address: a, Role: self, Document: doc})
 		}
 		for _, pol := range b.policyARNs(res, "managed_policy_arns") {
 			if !arnsSet && !pol.val.Unknown && b.managedElsewhere(self, "attachment", pol.val.Value) {
 				continue
 			}
-			b.inv.Attachments = append(b.inv.Attachments, &Attachment{Address: a, Role: self, PolicyARN: pol.val, PolicyAddress: pol.addr})
+			b.inv.Attachments = append(b.inv.Attachments, &leastpriv.Attachment{Address: a, Role: self, PolicyARN: pol.val, PolicyAddress: pol.addr})
 		}
 	case "aws_iam_role_policy":
-		b.inv.InlinePolicies = append(b.inv.InlinePolicies, &InlinePolicy{
+		b.inv.InlinePolicies = append(b.inv.InlinePolicies, &leastpriv.InlinePolicy{
 			Address: a, Role: b.roleRef(res, []any{"role"}), Document: b.document(res, []any{"policy"}),
 		})
 	case "aws_iam_role_policy_attachment":
 		pol := b.policyARN(res, []any{"policy_arn"})
-		b.inv.Attachments = append(b.inv.Attachments, &Attachment{
+		b.inv.Attachments = append(b.inv.Attachments, &leastpriv.Attachment{
 			Address: a, Role: b.roleRef(res, []any{"role"}), PolicyARN: pol.val, PolicyAddress: pol.addr,
 		})
 	case "aws_iam_role_policy_attachments_exclusive":
 		role := b.roleRef(res, []any{"role_name"})
 		for _, pol := range b.policyARNs(res, "policy_arns") {
-			b.inv.Attachments = append(b.inv.Attachments, &Attachment{Address: a, Role: role, PolicyARN: pol.val, PolicyAddress: pol.addr})
+			b.inv.Attachments = append(b.inv.Attachments, &leastpriv.Attachment{Address: a, Role: role, PolicyARN: pol.val, PolicyAddress: pol.addr})
 		}
 	case "aws_iam_policy_attachment":
 		pol := b.policyARN(res, []any{"policy_arn"})
 		for _, role := range b.roleRefs(res, "roles") {
-			b.inv.Attachments = append(b.inv.Attachments, &Attachment{Address: a, Role: role, PolicyARN: pol.val, PolicyAddress: pol.addr})
+			b.inv.Attachments = append(b.inv.Attachments, &leastpriv.Attachment{Address: a, Role: role, PolicyARN: pol.val, PolicyAddress: pol.addr})
 		}
 	case "aws_iam_policy":
-		b.inv.ManagedPolicies = append(b.inv.ManagedPolicies, &ManagedPolicy{
+		b.inv.ManagedPolicies = append(b.inv.ManagedPolicies, &leastpriv.ManagedPolicy{
 			Address: a, Name: b.str(res, "name"), ARN: b.str(res, "arn"), Document: b.document(res, []any{"policy"}),
 		})
 	case "aws_eks_node_group":
 		role := b.roleRef(res, []any{"node_role_arn"})
 		cands := b.roleCandidates(res, []any{"node_role_arn"}, &role)
-		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
-			Kind: NodeRoleOfNodeGroup, Address: a, Role: role, Detail: planDescribeNodeGroup(b.str(res, "cluster_name"), b.str(res, "node_group_name")),
+		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &leastpriv.NodeRoleFact{
+			Kind: leastpriv.NodeRoleOfNodeGroup, Address: a, Role: role, Detail: planDescribeNodeGroup(b.str(res, "cluster_name"), b.str(res, "node_group_name")),
 			Candidates: cands,
 		})
 		b.inv.NodeGroupIMDS = append(b.inv.NodeGroupIMDS, b.imds(res, role))
@@ -245,8 +247,8 @@ func (b *planInventoryBuilder) add(res *planResource) {
 		}
 		role := b.roleRef(res, path)
 		cands := b.roleCandidates(res, path, &role)
-		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
-			Kind: NodeRoleOfAutoMode, Address: a, Role: role, Detail: planDescribeCluster(b.str(res, "name")),
+		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &leastpriv.NodeRoleFact{
+			Kind: leastpriv.NodeRoleOfAutoMode, Address: a, Role: role, Detail: planDescribeCluster(b.str(res, "name")),
 			Candidates: cands,
 		})
 	case "aws_iam_instance_profile":
@@ -256,8 +258,8 @@ func (b *planInventoryBuilder) add(res *planResource) {
 		}
 		role := b.roleRef(res, []any{"role"})
 		cands := b.roleCandidates(res, []any{"role"}, &role)
-		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
-			Kind: NodeRoleInInstanceProfile, Address: a, Role: role, Candidates: cands,
+		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &leastpriv.NodeRoleFact{
+			Kind: leastpriv.NodeRoleInInstanceProfile, Address: a, Role: role, Candidates: cands,
 		})
 	case "aws_eks_access_entry":
 		typ := b.str(res, "type")
@@ -266,19 +268,19 @@ func (b *planInventoryBuilder) add(res *planResource) {
 		}
 		role := b.roleRef(res, []any{"principal_arn"})
 		cands := b.roleCandidates(res, []any{"principal_arn"}, &role)
-		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
-			Kind: NodeRoleOfAccessEntry, Address: a, Role: role, Detail: typ.Value,
+		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &leastpriv.NodeRoleFact{
+			Kind: leastpriv.NodeRoleOfAccessEntry, Address: a, Role: role, Detail: typ.Value,
 			Candidates: cands,
 		})
 	case "aws_eks_fargate_profile":
 		role := b.roleRef(res, []any{"pod_execution_role_arn"})
 		cands := b.roleCandidates(res, []any{"pod_execution_role_arn"}, &role)
-		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &NodeRoleFact{
-			Kind: NodeRoleOfFargateProfile, Address: a, Role: role, Detail: planDescribeCluster(b.str(res, "cluster_name")),
+		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &leastpriv.NodeRoleFact{
+			Kind: leastpriv.NodeRoleOfFargateProfile, Address: a, Role: role, Detail: planDescribeCluster(b.str(res, "cluster_name")),
 			Candidates: cands,
 		})
 	case "aws_eks_pod_identity_association":
-		b.inv.PodIdentityAssociations = append(b.inv.PodIdentityAssociations, &PodIdentityAssociation{
+		b.inv.PodIdentityAssociations = append(b.inv.PodIdentityAssociations, &leastpriv.PodIdentityAssociation{
 			Address: a, ClusterName: b.str(res, "cluster_name"), Namespace: b.str(res, "namespace"),
 			ServiceAccount: b.str(res, "service_account"), Role: b.roleRef(res, []any{"role_arn"}),
 		})
@@ -298,9 +300,9 @@ func (b *planInventoryBuilder) addDataRole(res *planResource) {
 
 // role reads an aws_iam_role resource or data source: its trust policy and
 // permissions boundary.
-func (b *planInventoryBuilder) role(res *planResource, self RoleRef) *Role {
+func (b *planInventoryBuilder) role(res *planResource, self leastpriv.RoleRef) *leastpriv.Role {
 	boundary := b.policyARN(res, []any{"permissions_boundary"})
-	role := &Role{
+	role := &leastpriv.Role{
 		Address: res.Address, Name: self.Name, ARN: self.ARN, TrustPolicy: b.document(res, []any{"assume_role_policy"}),
 		PermissionsBoundary: boundary.val, PermissionsBoundaryAddress: boundary.addr,
 	}
@@ -316,12 +318,12 @@ func (b *planInventoryBuilder) role(res *planResource, self RoleRef) *Role {
 // trust policy refers to: directly (jsonencode with AWS =
 // aws_iam_role.node.arn, through module variables and outputs) or through
 // the principals of an aws_iam_policy_document data source.
-func (b *planInventoryBuilder) trustReferences(res *planResource, path []any) []RoleRef {
-	var out []RoleRef
+func (b *planInventoryBuilder) trustReferences(res *planResource, path []any) []leastpriv.RoleRef {
+	var out []leastpriv.RoleRef
 	seen := map[string]bool{}
 	var walk func(res *planResource, e *tfjson.Expression, depth int)
 	walkAll := func(res *planResource, exprs map[string]*tfjson.Expression, depth int) {
-		for _, k := range sortedKeys(exprs) {
+		for _, k := range slices.Sorted(maps.Keys(exprs)) {
 			walk(res, exprs[k], depth)
 		}
 	}
@@ -359,25 +361,25 @@ func (b *planInventoryBuilder) trustReferences(res *planResource, path []any) []
 // an existing role it puts its inline policy on) and the association.
 func (b *planInventoryBuilder) addLeastPrivilege(res *planResource) {
 	a := res.Address
-	var role RoleRef
+	var role leastpriv.RoleRef
 	existing := b.r.attr(res, []any{"existing_role_name"}, 0)
 	if existing.val.IsNull() && existing.addr == "" {
 		role = b.selfRoleRef(res)
-		b.inv.Roles = append(b.inv.Roles, &Role{Address: a, Name: role.Name, ARN: role.ARN, TrustPolicy: b.document(res, []any{"trust_policy_json"})})
+		b.inv.Roles = append(b.inv.Roles, &leastpriv.Role{Address: a, Name: role.Name, ARN: role.ARN, TrustPolicy: b.document(res, []any{"trust_policy_json"})})
 	} else {
 		role = b.roleRef(res, []any{"existing_role_name"})
 	}
 	doc := b.document(res, []any{"policy_json"})
 	if doc.JSON != "" || doc.Unknown {
-		b.inv.InlinePolicies = append(b.inv.InlinePolicies, &InlinePolicy{Address: a, Role: role, Document: doc})
+		b.inv.InlinePolicies = append(b.inv.InlinePolicies, &leastpriv.InlinePolicy{Address: a, Role: role, Document: doc})
 	}
-	b.inv.PodIdentityAssociations = append(b.inv.PodIdentityAssociations, &PodIdentityAssociation{
+	b.inv.PodIdentityAssociations = append(b.inv.PodIdentityAssociations, &leastpriv.PodIdentityAssociation{
 		Address: a, ClusterName: b.str(res, "cluster_name"), Namespace: b.str(res, "namespace"),
 		ServiceAccount: b.str(res, "service_account"), Role: role,
 	})
 }
 
-func planDescribeNodeGroup(cluster, name Value) string {
+func planDescribeNodeGroup(cluster, name leastpriv.Value) string {
 	var parts []string
 	if name.Value != "" {
 		parts = append(parts, "node group "+name.Value)
@@ -388,7 +390,7 @@ func planDescribeNodeGroup(cluster, name Value) string {
 	return strings.Join(parts, " in ")
 }
 
-func planDescribeCluster(cluster Value) string {
+func planDescribeCluster(cluster leastpriv.Value) string {
 	if cluster.Value == "" {
 		return ""
 	}
@@ -396,7 +398,7 @@ func planDescribeCluster(cluster Value) string {
 }
 
 // str evaluates a top-level string attribute.
-func (b *planInventoryBuilder) str(res *planResource, name string) Value {
+func (b *planInventoryBuilder) str(res *planResource, name string) leastpriv.Value {
 	return b.r.attr(res, []any{name}, 0).val
 }
 
@@ -413,12 +415,12 @@ func planListLen(res *planResource, name string) int {
 
 // selfRoleRef is the RoleRef of a role resource (aws_iam_role or a role
 // created by podidentity_least_privilege).
-func (b *planInventoryBuilder) selfRoleRef(res *planResource) RoleRef {
+func (b *planInventoryBuilder) selfRoleRef(res *planResource) leastpriv.RoleRef {
 	nameAttr, arnAttr := "name", "arn"
 	if res.Type == "podidentity_least_privilege" {
 		nameAttr, arnAttr = "role_name", "role_arn"
 	}
-	ref := RoleRef{Address: res.Address, Name: b.str(res, nameAttr), ARN: b.str(res, arnAttr)}
+	ref := leastpriv.RoleRef{Address: res.Address, Name: b.str(res, nameAttr), ARN: b.str(res, arnAttr)}
 	if ref.Name.Unknown && !ref.ARN.Unknown {
 		ref.Name = planRoleNameFromARN(ref.ARN)
 	}
@@ -426,11 +428,11 @@ func (b *planInventoryBuilder) selfRoleRef(res *planResource) RoleRef {
 }
 
 // roleRef evaluates an attribute that names a role by name or ARN.
-func (b *planInventoryBuilder) roleRef(res *planResource, path []any) RoleRef {
+func (b *planInventoryBuilder) roleRef(res *planResource, path []any) leastpriv.RoleRef {
 	return b.roleRefFrom(b.r.attr(res, path, 0))
 }
 
-func (b *planInventoryBuilder) roleRefFrom(v planValue) RoleRef {
+func (b *planInventoryBuilder) roleRefFrom(v planValue) leastpriv.RoleRef {
 	if v.addr != "" {
 		if target := b.r.byAddr[v.addr]; target != nil {
 			switch target.Type {
@@ -442,7 +444,7 @@ func (b *planInventoryBuilder) roleRefFrom(v planValue) RoleRef {
 			}
 		}
 	}
-	ref := RoleRef{}
+	ref := leastpriv.RoleRef{}
 	if v.val.Unknown {
 		ref.ARN = v.val
 		ref.Name = v.val
@@ -459,23 +461,23 @@ func (b *planInventoryBuilder) roleRefFrom(v planValue) RoleRef {
 
 // planRoleNameFromARN returns the role name of a role ARN (the last path
 // element).
-func planRoleNameFromARN(arn Value) Value {
+func planRoleNameFromARN(arn leastpriv.Value) leastpriv.Value {
 	if arn.Unknown || !strings.HasPrefix(arn.Value, "arn:") {
 		return arn
 	}
 	_, res, ok := strings.Cut(arn.Value, ":role/")
 	if !ok {
-		return Value{}
+		return leastpriv.Value{}
 	}
 	if i := strings.LastIndexByte(res, '/'); i >= 0 {
 		res = res[i+1:]
 	}
-	return Known(res)
+	return leastpriv.Known(res)
 }
 
 // roleRefs evaluates a set of role names (aws_iam_policy_attachment.roles).
-func (b *planInventoryBuilder) roleRefs(res *planResource, name string) []RoleRef {
-	var refs []RoleRef
+func (b *planInventoryBuilder) roleRefs(res *planResource, name string) []leastpriv.RoleRef {
+	var refs []leastpriv.RoleRef
 	for _, v := range b.list(res, name) {
 		refs = append(refs, b.roleRefFrom(v))
 	}
@@ -515,7 +517,7 @@ func (b *planInventoryBuilder) list(res *planResource, name string) []planValue 
 			continue
 		}
 		if s, ok := v.(string); ok && s != "" {
-			out = append(out, planValue{val: Known(s)})
+			out = append(out, planValue{val: leastpriv.Known(s)})
 			seen[s] = true
 		}
 	}
@@ -529,7 +531,7 @@ func (b *planInventoryBuilder) list(res *planResource, name string) []planValue 
 		return out
 	}
 	if len(e.References) == 0 {
-		return append(out, planValue{val: UnknownValue(res.Address + "." + name)})
+		return append(out, planValue{val: leastpriv.UnknownValue(res.Address + "." + name)})
 	}
 	found := false
 	for _, v := range b.r.exprAll(b.r.scopeOf(res), e, 1) {
@@ -550,14 +552,14 @@ func (b *planInventoryBuilder) list(res *planResource, name string) []planValue 
 		found = true
 	}
 	if !found {
-		out = append(out, planValue{val: UnknownValue(planDescribeRef(res.ModuleAddress, e.References[0]))})
+		out = append(out, planValue{val: leastpriv.UnknownValue(planDescribeRef(res.ModuleAddress, e.References[0]))})
 	}
 	return out
 }
 
 // imds describes how a node group's launch template exposes IMDS.
-func (b *planInventoryBuilder) imds(res *planResource, role RoleRef) *NodeGroupIMDS {
-	out := &NodeGroupIMDS{Address: res.Address, Role: role}
+func (b *planInventoryBuilder) imds(res *planResource, role leastpriv.RoleRef) *leastpriv.NodeGroupIMDS {
+	out := &leastpriv.NodeGroupIMDS{Address: res.Address, Role: role}
 	if planListLen(res, "launch_template") == 0 {
 		return out
 	}
@@ -615,7 +617,7 @@ func (b *planInventoryBuilder) launchTemplate(res *planResource, path []any, idA
 // data.aws_launch_template is read during apply) it fails closed:
 // LaunchTemplateUnknown says why, naming the templates that leave IMDS
 // reachable.
-func (b *planInventoryBuilder) unknownLaunchTemplate(out *NodeGroupIMDS, unknown string) bool {
+func (b *planInventoryBuilder) unknownLaunchTemplate(out *leastpriv.NodeGroupIMDS, unknown string) bool {
 	cands, conclusive := b.createdLaunchTemplates()
 	if !conclusive || len(cands) == 0 {
 		out.LaunchTemplateUnknown = unknown
@@ -624,21 +626,21 @@ func (b *planInventoryBuilder) unknownLaunchTemplate(out *NodeGroupIMDS, unknown
 	var unsafe, addrs []string
 	hop, disabled := 0, true
 	for _, lt := range cands {
-		var ng NodeGroupIMDS
+		var ng leastpriv.NodeGroupIMDS
 		b.fillIMDS(&ng, lt)
 		addrs = append(addrs, lt.Address)
 		if ng.HTTPEndpointDisabled {
 			continue
 		}
 		disabled = false
-		switch ng.gap() {
-		case imdsHopUnknown:
+		switch ng.Gap() {
+		case leastpriv.IMDSHopUnknown:
 			unsafe = append(unsafe, lt.Address+" (hop limit unknown until apply)")
-		case imdsHopUnset:
+		case leastpriv.IMDSHopUnset:
 			unsafe = append(unsafe, lt.Address+" (hop limit not set)")
-		case imdsHopAbove1:
+		case leastpriv.IMDSHopAbove1:
 			unsafe = append(unsafe, fmt.Sprintf("%s (hop limit %d)", lt.Address, *ng.HopLimit))
-		case imdsV1:
+		case leastpriv.IMDSv1Open:
 			unsafe = append(unsafe, lt.Address+" ("+ng.IMDSv1+")")
 		default:
 			hop = max(hop, *ng.HopLimit)
@@ -688,7 +690,7 @@ func planAppend(path []any, elems ...any) []any {
 }
 
 // fillIMDS fills in the metadata options of launch template lt.
-func (b *planInventoryBuilder) fillIMDS(out *NodeGroupIMDS, lt *planResource) {
+func (b *planInventoryBuilder) fillIMDS(out *leastpriv.NodeGroupIMDS, lt *planResource) {
 	out.LaunchTemplateAddress = lt.Address
 	if planListLen(lt, "metadata_options") == 0 {
 		return
@@ -747,7 +749,7 @@ func (b *planInventoryBuilder) addAutoscalingGroup(res *planResource) {
 	}
 	seen := map[string]bool{}
 	for _, sp := range specs {
-		out := &NodeGroupIMDS{Address: res.Address, SelfManaged: true, ClusterTag: asgTag}
+		out := &leastpriv.NodeGroupIMDS{Address: res.Address, SelfManaged: true, ClusterTag: asgTag}
 		var why []string
 		if asgUnknown != "" {
 			why = append(why, asgUnknown)
@@ -801,7 +803,7 @@ func (b *planInventoryBuilder) addLaunchConfigurationGroup(res *planResource, as
 	if v.val.IsNull() && v.addr == "" {
 		return // no launch template or configuration: nothing to check
 	}
-	out := &NodeGroupIMDS{Address: res.Address, SelfManaged: true, ClusterTag: asgTag}
+	out := &leastpriv.NodeGroupIMDS{Address: res.Address, SelfManaged: true, ClusterTag: asgTag}
 	var why []string
 	if asgUnknown != "" {
 		why = append(why, asgUnknown)
@@ -837,7 +839,7 @@ func (b *planInventoryBuilder) addLaunchConfigurationGroup(res *planResource, as
 // launchConfigurationRole returns the role of a launch configuration's
 // iam_instance_profile (a profile name or ARN) when the profile is in the
 // plan, or why it cannot be told.
-func (b *planInventoryBuilder) launchConfigurationRole(lc *planResource) (RoleRef, string) {
+func (b *planInventoryBuilder) launchConfigurationRole(lc *planResource) (leastpriv.RoleRef, string) {
 	v := b.r.attr(lc, []any{"iam_instance_profile"}, 0)
 	if v.addr != "" {
 		if t := b.r.byAddr[v.addr]; t != nil && t.Type == "aws_iam_instance_profile" {
@@ -846,7 +848,7 @@ func (b *planInventoryBuilder) launchConfigurationRole(lc *planResource) (RoleRe
 	}
 	switch {
 	case v.val.Unknown && v.addr == "":
-		return RoleRef{}, "the instance profile of " + lc.Address + " is unknown until apply"
+		return leastpriv.RoleRef{}, "the instance profile of " + lc.Address + " is unknown until apply"
 	case !v.val.Unknown && v.val.Value != "":
 		attr := "name"
 		if strings.HasPrefix(v.val.Value, "arn:") {
@@ -856,7 +858,7 @@ func (b *planInventoryBuilder) launchConfigurationRole(lc *planResource) (RoleRe
 			return b.roleRef(t, []any{"role"}), ""
 		}
 	}
-	return RoleRef{}, ""
+	return leastpriv.RoleRef{}, ""
 }
 
 // asgClusterTag returns the first kubernetes.io/cluster/ key among the tag
@@ -920,9 +922,9 @@ func (b *planInventoryBuilder) launchTemplateClusterTag(lt *planResource) (key, 
 // profile (iam_instance_profile { arn or name }) when the profile is in the
 // plan, or why it cannot be told. A profile that is not in the plan, or no
 // profile, gives an empty RoleRef: no node-role fact can be found for it.
-func (b *planInventoryBuilder) instanceProfileRole(lt *planResource) (RoleRef, string) {
+func (b *planInventoryBuilder) instanceProfileRole(lt *planResource) (leastpriv.RoleRef, string) {
 	if planListLen(lt, "iam_instance_profile") == 0 {
-		return RoleRef{}, ""
+		return leastpriv.RoleRef{}, ""
 	}
 	unknowns := 0
 	for _, attr := range []string{"arn", "name"} {
@@ -942,9 +944,9 @@ func (b *planInventoryBuilder) instanceProfileRole(lt *planResource) (RoleRef, s
 		}
 	}
 	if unknowns == 2 {
-		return RoleRef{}, "the instance profile of " + lt.Address + " is unknown until apply"
+		return leastpriv.RoleRef{}, "the instance profile of " + lt.Address + " is unknown until apply"
 	}
-	return RoleRef{}, ""
+	return leastpriv.RoleRef{}, ""
 }
 
 // planIndex is built once per inventory: launch templates and instance
@@ -1040,9 +1042,9 @@ func (b *planInventoryBuilder) findInstanceProfile(attr, value string) *planReso
 // ARN matches a role of the plan, so that the rules can match them either
 // way.
 func (b *planInventoryBuilder) linkRoles() {
-	byName := map[string]*Role{}
-	byARN := map[string]*Role{}
-	byAddr := map[string]*Role{}
+	byName := map[string]*leastpriv.Role{}
+	byARN := map[string]*leastpriv.Role{}
+	byAddr := map[string]*leastpriv.Role{}
 	for _, role := range b.inv.Roles {
 		byAddr[role.Address] = role
 		if !role.Name.Unknown && role.Name.Value != "" {
@@ -1058,7 +1060,7 @@ func (b *planInventoryBuilder) linkRoles() {
 			policyByARN[p.ARN.Value] = p.Address
 		}
 	}
-	link := func(ref *RoleRef) {
+	link := func(ref *leastpriv.RoleRef) {
 		role := byAddr[ref.Address]
 		if role == nil && ref.Address == "" {
 			if r, ok := byARN[ref.ARN.Value]; ok && !ref.ARN.Unknown && ref.ARN.Value != "" {
@@ -1068,7 +1070,7 @@ func (b *planInventoryBuilder) linkRoles() {
 			}
 		}
 		if role != nil {
-			*ref = RoleRef{Address: role.Address, Name: role.Name, ARN: role.ARN}
+			*ref = leastpriv.RoleRef{Address: role.Address, Name: role.Name, ARN: role.ARN}
 		}
 	}
 	for _, role := range b.inv.Roles {
@@ -1101,7 +1103,7 @@ func (b *planInventoryBuilder) linkRoles() {
 // refers to (through module variables and outputs), when the plan cannot
 // tell which instance (aws_iam_role.pool[local.pick],
 // values(aws_iam_role.pool)[0], a conditional). Nil when role is known.
-func (b *planInventoryBuilder) roleCandidates(res *planResource, path []any, role *RoleRef) []RoleRef {
+func (b *planInventoryBuilder) roleCandidates(res *planResource, path []any, role *leastpriv.RoleRef) []leastpriv.RoleRef {
 	if role.Address != "" || !role.Name.Unknown || !role.ARN.Unknown {
 		return nil
 	}
@@ -1109,7 +1111,7 @@ func (b *planInventoryBuilder) roleCandidates(res *planResource, path []any, rol
 		return nil
 	}
 	seen := map[string]bool{}
-	var out []RoleRef
+	var out []leastpriv.RoleRef
 	var walk func(sc planScope, e *tfjson.Expression, depth int)
 	walk = func(sc planScope, e *tfjson.Expression, depth int) {
 		if e == nil || e.ExpressionData == nil || depth >= planMaxResolveDepth {
@@ -1182,7 +1184,7 @@ func (b *planInventoryBuilder) roleCandidates(res *planResource, path []any, rol
 	walk(b.r.scopeOf(res), e, 0)
 	if len(out) > 0 && e != nil {
 		what := res.Address + planPathString(path) + " is computed from " + strings.Join(planOuterRefs(e.References), ", ")
-		role.Name, role.ARN = UnknownValue(what), UnknownValue(what)
+		role.Name, role.ARN = leastpriv.UnknownValue(what), leastpriv.UnknownValue(what)
 	}
 	return out
 }

@@ -1,7 +1,8 @@
-package leastpriv
+package tfplan
 
 import (
 	"fmt"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"strconv"
 	"strings"
 
@@ -130,7 +131,7 @@ type planScope struct {
 
 // planValue is the result of evaluating an expression.
 type planValue struct {
-	val Value
+	val leastpriv.Value
 	// raw is the known value when it is not a string (a list...).
 	raw any
 	// addr and typ identify the resource the expression refers to, when it
@@ -234,7 +235,7 @@ func (r *planResolver) attr(res *planResource, path []any, depth int) planValue 
 	if !planUnknownAt(res.Unknown, path) {
 		v := planLookup(res.Values, path)
 		if s, ok := v.(string); ok {
-			return planValue{val: Known(s)}
+			return planValue{val: leastpriv.Known(s)}
 		}
 		if v != nil {
 			return planValue{raw: v}
@@ -243,7 +244,7 @@ func (r *planResolver) attr(res *planResource, path []any, depth int) planValue 
 	}
 	e := r.configExpr(res, path)
 	if e == nil || depth >= planMaxResolveDepth {
-		return planValue{val: UnknownValue(res.Address + planPathString(path))}
+		return planValue{val: leastpriv.UnknownValue(res.Address + planPathString(path))}
 	}
 	// The planned value is unknown, so whatever the expression computes is
 	// unknown too: the configuration only tells which resource the value
@@ -257,7 +258,7 @@ func (r *planResolver) attr(res *planResource, path []any, depth int) planValue 
 			expr = planDescribeRef(res.ModuleAddress, e.References[0])
 		}
 	}
-	return planValue{val: UnknownValue(expr), addr: out.addr, typ: out.typ}
+	return planValue{val: leastpriv.UnknownValue(expr), addr: out.addr, typ: out.typ}
 }
 
 func planPathString(path []any) string {
@@ -281,7 +282,7 @@ func (r *planResolver) expr(sc planScope, e *tfjson.Expression, depth int) planV
 	}
 	if len(e.References) == 0 {
 		if s, ok := e.ConstantValue.(string); ok {
-			return planValue{val: Known(s)}
+			return planValue{val: leastpriv.Known(s)}
 		}
 		return planValue{raw: e.ConstantValue}
 	}
@@ -331,7 +332,7 @@ func (r *planResolver) expr(sc planScope, e *tfjson.Expression, depth int) planV
 		return cands[0]
 	}
 	if conditional || !first.val.Unknown {
-		first = planValue{val: UnknownValue(planDescribeRef(sc.module, e.References[0]))}
+		first = planValue{val: leastpriv.UnknownValue(planDescribeRef(sc.module, e.References[0]))}
 	}
 	return first
 }
@@ -353,7 +354,7 @@ func (r *planResolver) ref(sc planScope, ref string, depth int) planValue {
 		return v
 	}
 	if r.active[key] {
-		return planValue{val: UnknownValue(planDescribeRef(sc.module, ref))}
+		return planValue{val: leastpriv.UnknownValue(planDescribeRef(sc.module, ref))}
 	}
 	r.active[key] = true
 	v := r.evalRef(sc, ref, depth)
@@ -363,7 +364,7 @@ func (r *planResolver) ref(sc planScope, ref string, depth int) planValue {
 }
 
 func (r *planResolver) evalRef(sc planScope, ref string, depth int) planValue {
-	unknown := planValue{val: UnknownValue(planDescribeRef(sc.module, ref))}
+	unknown := planValue{val: leastpriv.UnknownValue(planDescribeRef(sc.module, ref))}
 	if depth >= planMaxResolveDepth {
 		return unknown
 	}
@@ -391,7 +392,7 @@ func (r *planResolver) evalRef(sc planScope, ref string, depth int) planValue {
 		return r.eachRef(sc, ref, steps, depth)
 	case "count":
 		if n, ok := sc.key.(float64); ok && len(steps) > 1 && steps[1].Name == "index" {
-			return planValue{val: Known(fmt.Sprint(int(n)))}
+			return planValue{val: leastpriv.Known(fmt.Sprint(int(n)))}
 		}
 		return unknown
 	case "local", "path", "terraform", "self":
@@ -421,7 +422,7 @@ func (r *planResolver) evalRef(sc planScope, ref string, depth int) planValue {
 	}
 	out := planValue{addr: res.Address, typ: res.Type}
 	if len(attrs) == 0 {
-		out.val = UnknownValue(planDescribeRef(sc.module, ref))
+		out.val = leastpriv.UnknownValue(planDescribeRef(sc.module, ref))
 		return out
 	}
 	path := make([]any, 0, len(attrs))
@@ -438,7 +439,7 @@ func (r *planResolver) evalRef(sc planScope, ref string, depth int) planValue {
 	v := r.attr(res, path, depth+1)
 	out.val, out.raw = v.val, v.raw
 	if out.val.Unknown {
-		out.val = UnknownValue(planDescribeRef(sc.module, ref))
+		out.val = leastpriv.UnknownValue(planDescribeRef(sc.module, ref))
 	}
 	return out
 }
@@ -466,11 +467,11 @@ func (r *planResolver) variable(module, name string, depth int) planValue {
 	if module == "" {
 		if v, ok := r.p.variables[name]; ok {
 			if s, ok := v.(string); ok {
-				return planValue{val: Known(s)}
+				return planValue{val: leastpriv.Known(s)}
 			}
 			return planValue{raw: v}
 		}
-		return planValue{val: UnknownValue("var." + name)}
+		return planValue{val: leastpriv.UnknownValue("var." + name)}
 	}
 	parent, call, key := planParentModule(module)
 	pm := r.configModule(parent)
@@ -482,21 +483,21 @@ func (r *planResolver) variable(module, name string, depth int) planValue {
 			if mc.Module != nil {
 				if cv := mc.Module.Variables[name]; cv != nil && cv.Default != nil {
 					if s, ok := cv.Default.(string); ok {
-						return planValue{val: Known(s)}
+						return planValue{val: leastpriv.Known(s)}
 					}
 					return planValue{raw: cv.Default}
 				}
 			}
 		}
 	}
-	return planValue{val: UnknownValue(planDescribeRef(module, "var."+name))}
+	return planValue{val: leastpriv.UnknownValue(planDescribeRef(module, "var."+name))}
 }
 
 // moduleOutput evaluates module.name.output from the module instance sc.
 func (r *planResolver) moduleOutput(sc planScope, call planAddrStep, output string, depth int) planValue {
 	child, out := r.outputOf(sc, call, output)
 	if out == nil {
-		return planValue{val: UnknownValue(planDescribeRef(sc.module, "module."+call.Name+"."+output))}
+		return planValue{val: leastpriv.UnknownValue(planDescribeRef(sc.module, "module."+call.Name+"."+output))}
 	}
 	return r.expr(planScope{module: child}, out.Expression, depth+1)
 }
@@ -534,7 +535,7 @@ func (r *planResolver) outputOf(sc planScope, call planAddrStep, output string) 
 // (module.node_group["default"].role_name). An output computed from
 // several references (merge(...), a conditional) is unknown.
 func (r *planResolver) moduleOutputPath(sc planScope, call planAddrStep, steps []planAddrStep, ref string, depth int) planValue {
-	unknown := planValue{val: UnknownValue(planDescribeRef(sc.module, ref))}
+	unknown := planValue{val: leastpriv.UnknownValue(planDescribeRef(sc.module, ref))}
 	child, out := r.outputOf(sc, call, steps[0].Name)
 	if out == nil {
 		return unknown
@@ -545,7 +546,7 @@ func (r *planResolver) moduleOutputPath(sc planScope, call planAddrStep, steps [
 			// A constant output: follow the rest of the reference into it.
 			v := planValue{raw: out.Expression.ConstantValue}
 			if s, ok := out.Expression.ConstantValue.(string); ok {
-				v = planValue{val: Known(s)}
+				v = planValue{val: leastpriv.Known(s)}
 			}
 			return planValueAt(v, steps, unknown.val.Expr)
 		}
@@ -594,7 +595,7 @@ func planValueAt(v planValue, steps []planAddrStep, expr string) planValue {
 		return v
 	}
 	if v.val.Unknown || v.addr != "" {
-		return planValue{val: UnknownValue(expr)}
+		return planValue{val: leastpriv.UnknownValue(expr)}
 	}
 	cur := v.raw
 	if cur == nil && v.val.Value != "" {
@@ -621,17 +622,17 @@ func planValueAt(v planValue, steps []planAddrStep, expr string) planValue {
 	}
 	for i, st := range steps {
 		if i > 0 && !index(st.Name) {
-			return planValue{val: UnknownValue(expr)}
+			return planValue{val: leastpriv.UnknownValue(expr)}
 		}
 		if st.HasIndex && !index(st.Index) {
-			return planValue{val: UnknownValue(expr)}
+			return planValue{val: leastpriv.UnknownValue(expr)}
 		}
 	}
 	switch c := cur.(type) {
 	case string:
-		return planValue{val: Known(c)}
+		return planValue{val: leastpriv.Known(c)}
 	case nil:
-		return planValue{val: UnknownValue(expr)}
+		return planValue{val: leastpriv.UnknownValue(expr)}
 	default:
 		return planValue{raw: c}
 	}
@@ -658,14 +659,14 @@ var planNonResourceRoots = map[string]bool{
 // var.grants : k => v if ... }) is taken to keep the elements it selects
 // as they are, which is what filtering for expressions do.
 func (r *planResolver) eachRef(sc planScope, ref string, steps []planAddrStep, depth int) planValue {
-	unknown := planValue{val: UnknownValue(planDescribeRef(sc.module, ref))}
+	unknown := planValue{val: leastpriv.UnknownValue(planDescribeRef(sc.module, ref))}
 	key, ok := sc.key.(string)
 	if !ok || len(steps) < 2 {
 		return unknown
 	}
 	switch steps[1].Name {
 	case "key":
-		return planValue{val: Known(key)}
+		return planValue{val: leastpriv.Known(key)}
 	case "value":
 	default:
 		return unknown
@@ -758,7 +759,7 @@ func (r *planResolver) eachRef(sc planScope, ref string, steps []planAddrStep, d
 // planEachElement returns the element of a known for_each collection at
 // key: a map's value, or the key itself for a set of strings.
 func planEachElement(coll planValue, key string) planValue {
-	unknown := planValue{val: UnknownValue("each.value")}
+	unknown := planValue{val: leastpriv.UnknownValue("each.value")}
 	if coll.val.Unknown || coll.addr != "" {
 		return unknown
 	}
@@ -769,7 +770,7 @@ func planEachElement(coll planValue, key string) planValue {
 			return unknown
 		}
 		if s, ok := v.(string); ok {
-			return planValue{val: Known(s)}
+			return planValue{val: leastpriv.Known(s)}
 		}
 		if v == nil {
 			return unknown
@@ -778,7 +779,7 @@ func planEachElement(coll planValue, key string) planValue {
 	case []any:
 		for _, el := range c {
 			if s, ok := el.(string); ok && s == key {
-				return planValue{val: Known(key)}
+				return planValue{val: leastpriv.Known(key)}
 			}
 		}
 	}
@@ -857,7 +858,7 @@ func (r *planResolver) refAt(sc planScope, refs []string, i int, depth int) plan
 		// Whatever the index is, there is only one instance it can name.
 		return r.ref(sc, ref, depth)
 	}
-	return planValue{val: UnknownValue(planDescribeRef(sc.module, ref+"["+refs[i+1]+"]"))}
+	return planValue{val: leastpriv.UnknownValue(planDescribeRef(sc.module, ref+"["+refs[i+1]+"]"))}
 }
 
 // exprAll evaluates every reference of an expression that builds a list
@@ -924,7 +925,7 @@ func (r *planResolver) soleResource(sc planScope, ref string, depth int) planVal
 		one = v
 	}
 	if one.addr != "" {
-		one.val = UnknownValue(planDescribeRef(sc.module, ref))
+		one.val = leastpriv.UnknownValue(planDescribeRef(sc.module, ref))
 		one.raw = nil
 	}
 	return one

@@ -1,6 +1,6 @@
 //go:build linux
 
-package leastpriv
+package tfplan
 
 import "syscall"
 

@@ -1,5 +1,5 @@
 //go:build unix && !linux
 
-package leastpriv
+package tfplan
 
 const planMapPopulate = 0

@@ -1,16 +1,15 @@
-package leastpriv
+package tfplan
 
 import (
 	"bytes"
-	"compress/gzip"
-	"encoding/json"
-	"io"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/internal/jsonscan"
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/bench/planfixture"
 )
@@ -149,16 +148,16 @@ func TestDecodePlanFastEdgeCases(t *testing.T) {
 	}
 }
 
-// TestReviewPlanFileMapped reads a plan through a mapped *os.File, from the
+// TestReviewFileMapped reads a plan through a mapped *os.File, from the
 // start and after part of it was read, as from a reader.
-func TestReviewPlanFileMapped(t *testing.T) {
+func TestReviewFileMapped(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join("testdata", "plans", "launch_template_imds", "plan.json")
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := ReviewPlan(bytes.NewReader(b), CheckOptions{})
+	want, err := Review(bytes.NewReader(b), leastpriv.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +166,7 @@ func TestReviewPlanFileMapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	got, err := ReviewPlan(f, CheckOptions{})
+	got, err := Review(f, leastpriv.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +186,7 @@ func TestReviewPlanFileMapped(t *testing.T) {
 	if _, err := g.Read(make([]byte, 2)); err != nil {
 		t.Fatal(err)
 	}
-	got, err = ReviewPlan(g, CheckOptions{})
+	got, err = Review(g, leastpriv.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,206 +203,41 @@ func TestReviewPlanFileMapped(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	if _, err := ReviewPlan(e, CheckOptions{}); err == nil || !strings.Contains(err.Error(), "empty input") {
+	if _, err := Review(e, leastpriv.CheckOptions{}); err == nil || !strings.Contains(err.Error(), "empty input") {
 		t.Errorf("empty file: error %v", err)
 	}
 }
 
-// FuzzDecodePlanFast checks that whatever the fast reader accepts, the
-// reference reader reads the same way.
+// FuzzDecodePlanFast compares the fast reader with the reference reader
+// (decodePlanStream): whatever the fast reader accepts, the reference
+// reads to the same plan; and decodePlan, fast reader and fallback
+// together, gives the reference's plan or error.
 func FuzzDecodePlanFast(f *testing.F) {
-	for _, s := range []string{"pi003_wildcard_action", "instance_profile", "prior_state_noop"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "plans", s, "plan.json"))
-		if err != nil {
-			f.Fatal(err)
-		}
+	for _, b := range planFastSeeds(f) {
 		f.Add(b)
 	}
 	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"module.a[\"x\"].aws_iam_role.r[0]","type":"aws_iam_role","change":{"actions":["create"],"after":{"name":"a","name":null},"after_unknown":{"name":true}}}],"configuration":{"root_module":{}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		fast, err := decodePlanFast(b)
-		if err != nil {
-			return
+		ref, rerr := decodePlanStream(bytes.NewReader(b))
+		if fast, err := decodePlanFast(b); err == nil {
+			if rerr != nil {
+				t.Fatalf("fast reader accepted input the reference reader rejects: %v", rerr)
+			}
+			if !planDataEqual(fast, ref) {
+				t.Fatalf("fast reader differs from the reference reader")
+			}
 		}
-		ref, err := decodePlanStream(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("fast reader accepted input the reference reader rejects: %v", err)
+		got, err := decodePlan(bytes.NewReader(b))
+		if (err == nil) != (rerr == nil) || err != nil && err.Error() != rerr.Error() {
+			t.Fatalf("decodePlan error %v, reference %v", err, rerr)
 		}
-		if !planDataEqual(fast, ref) {
-			t.Fatalf("fast reader differs from the reference reader")
+		if err == nil && !planDataEqual(got, ref) {
+			t.Fatalf("decodePlan differs from the reference reader")
 		}
 	})
 }
 
-// TestStatementActionMatches checks the lookup of literal Action patterns
-// (and the catalogue scan for the others) against matchingActionPattern on
-// every catalogue action.
-func TestStatementActionMatches(t *testing.T) {
-	t.Parallel()
-	loadCatalogue()
-	for _, st := range []*Statement{
-		{Action: []string{"dynamodb:GetItem", "DynamoDB:getitem", "dynamodb:Query", "s3:GetObject", "dynamodb:NoSuchAction"}},
-		{Action: []string{"DYNAMODB:PUTITEM"}},
-		{Action: []string{"dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:GetItem"}},
-		{Action: []string{}},
-		{Action: []string{"dynamodb:Get*", "dynamodb:GetItem"}},
-		{Action: []string{"dynamodb:?etItem"}},
-		{Action: []string{"dynamodb:Get\u212aey"}},
-		{NotAction: []string{"dynamodb:GetItem"}},
-	} {
-		var want []actionMatch
-		for i := range dynamodbActions {
-			if p, ok := matchingActionPattern(st, dynamodbActions[i].Name); ok {
-				want = append(want, actionMatch{index: i, pattern: p})
-			}
-		}
-		got := statementActionMatches(nil, st)
-		if !slices.Equal(got, want) {
-			t.Errorf("Action %q NotAction %q: got %v, want %v", st.Action, st.NotAction, got, want)
-		}
-	}
-}
-
-// TestResourceTypeMask checks resourceReachesAction (one comparison per
-// resource type, then a bit mask per action) against comparing the
-// Resource pattern with every ARN pattern of every action.
-func TestResourceTypeMask(t *testing.T) {
-	t.Parallel()
-	loadCatalogue()
-	reference := func(r string, i int) bool {
-		if isStar(r) {
-			return true
-		}
-		if dynamodbActions[i].WildcardResourceOnly {
-			return false
-		}
-		a, err := ParseARN(r)
-		for _, rt := range dynamodbActions[i].ResourceTypes {
-			tmpl, ok := dynamodbResourceTypes[rt]
-			if !ok {
-				continue
-			}
-			if err != nil {
-				if globsIntersect(r, templateVar.ReplaceAllString(tmpl, "*"), false) {
-					return true
-				}
-				continue
-			}
-			b, err := ParseARN(templateVar.ReplaceAllString(tmpl, templateOne+templateMore))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if arnTemplateIntersect(a, b) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, r := range []string{
-		"*", "arn:aws:dynamodb:us-east-1:111122223333:table/carts",
-		"arn:aws:dynamodb:us-east-1:111122223333:table/carts/index/*",
-		"arn:aws:dynamodb:us-east-1:111122223333:table/carts/stream/*",
-		"arn:aws:dynamodb:us-east-1:111122223333:table/carts/*",
-		"arn:aws:dynamodb:*:*:table/*", "arn:aws:dynamodb:*:*:*", "arn:aws:dynamodb::111122223333:global-table/g",
-		"arn:aws:dynamodb:us-east-1:111122223333:table/carts/backup/*", "arn:*:*:*:*:*", "arn:aws:s3:::bucket/*",
-		"arn:aws:dynamodb:us-east-1:111122223333:table/carts/export/x", "arn:aws:dynamodb:us-east-1:111122223333:table/carts/import/*",
-		"arn:aws:dynamodb:us-east-1:111122223333:table/c?rts", "arn:aws:dynamo*", "not-an-arn", "arn:aws:dynamodb:*:*:table/*/index/*",
-	} {
-		rp := parseResourcePattern(r)
-		for i := range dynamodbActions {
-			if got, want := resourceReachesAction(rp, i), reference(r, i); got != want {
-				t.Errorf("%s, %s: got %v, want %v", r, dynamodbActions[i].Name, got, want)
-			}
-		}
-	}
-}
-
-// TestManagedCatalogueMatchesSource checks the generated catalogue
-// (data/aws-managed-policies.bin) against its source: every policy of
-// data/aws-managed-policies-all.json.gz, same name, ARN and document (white
-// space aside). A stale or corrupt .bin fails here: run `go generate
-// ./leastpriv`.
-func TestManagedCatalogueMatchesSource(t *testing.T) {
-	t.Parallel()
-	cat := managedCatalogue()
-	if cat.err != nil {
-		t.Fatal(cat.err)
-	}
-	src, err := os.ReadFile(filepath.Join("data", "aws-managed-policies-all.json.gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(src))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var file struct {
-		Policies map[string]struct {
-			ARN      string          `json:"arn"`
-			Document json.RawMessage `json:"document"`
-		} `json:"policies"`
-	}
-	if err := json.Unmarshal(b, &file); err != nil {
-		t.Fatal(err)
-	}
-	if len(cat.byARN) != len(file.Policies) || len(cat.byARN) < 1000 {
-		t.Fatalf("%d policies, want %d", len(cat.byARN), len(file.Policies))
-	}
-	for name, p := range file.Policies {
-		e, ok := cat.byARN[p.ARN]
-		if !ok || e.name != name || e.arn != p.ARN {
-			t.Fatalf("policy %s: index entry %+v", name, e)
-		}
-		doc, err := cat.document(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want bytes.Buffer
-		if err := json.Compact(&want, p.Document); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(doc, want.Bytes()) {
-			t.Fatalf("policy %s: document differs", name)
-		}
-	}
-}
-
-// TestManagedCatalogueCorrupt checks that a damaged catalogue is an error,
-// never a panic or a wrong document.
-func TestManagedCatalogueCorrupt(t *testing.T) {
-	t.Parallel()
-	good := managedPoliciesBin
-	for _, n := range []int{0, 3, len(managedMagic) + 1, len(managedMagic) + 40, 40000, len(good) / 2} {
-		if c := readManagedIndex(good[:n]); c.err == nil {
-			t.Errorf("truncated to %d bytes: no error", n)
-		}
-	}
-	bad := bytes.Clone(good)
-	bad[0] = 'X'
-	if c := readManagedIndex(bad); c.err == nil {
-		t.Error("bad magic: no error")
-	}
-	// A damaged document is an error from document, not another policy.
-	c := readManagedIndex(good)
-	if c.err != nil {
-		t.Fatal(c.err)
-	}
-	e := c.byARN["arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"]
-	blob := bytes.Clone(c.blob)
-	for k := e.off; k < e.off+e.size; k++ {
-		blob[k] ^= 0x5a
-	}
-	c.blob = blob
-	if doc, err := c.document(e); err == nil && json.Valid(doc) {
-		t.Errorf("damaged document decompressed to valid JSON %q", doc)
-	}
-}
-
-// TestPlanAnalyseDocs checks that the documents ReviewPlan analyses while it
+// TestPlanAnalyseDocs checks that the documents Review analyses while it
 // builds the inventory give Check the same findings as analysing them in
 // Check.
 func TestPlanAnalyseDocs(t *testing.T) {
@@ -421,14 +255,36 @@ func TestPlanAnalyseDocs(t *testing.T) {
 				t.Fatal(err)
 			}
 			pre := p.analyseDocs()()
-			want := Check(p.inventory(), CheckOptions{})
-			got := checkInventory(p.inventory(), CheckOptions{}, pre)
+			want := leastpriv.Check(p.inventory(), leastpriv.CheckOptions{})
+			got := leastpriv.CheckAnalysed(p.inventory(), leastpriv.CheckOptions{}, pre)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("findings with analysed documents differ:\n%v\n%v", got, want)
 			}
-			if name == "generated-2000" && len(pre) == 0 {
+			if name == "generated-2000" && pre == nil {
 				t.Errorf("no documents analysed")
 			}
 		})
+	}
+}
+
+// TestPlanScannerReadsScenarios checks that the fast walk reads every
+// scenario plan with Scanner itself, and as the reference reader.
+func TestPlanScannerReadsScenarios(t *testing.T) {
+	t.Parallel()
+	for name, b := range planFastSeeds(t) {
+		if !utf8.Valid(b) {
+			t.Fatalf("%s: invalid UTF-8", name)
+		}
+		fast, err := decodePlanFastWith(b, jsonscan.NewScanner(b))
+		if err != nil {
+			t.Fatalf("%s: Scanner declined the plan: %v", name, err)
+		}
+		ref, err := decodePlanStream(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !planDataEqual(fast, ref) {
+			t.Errorf("%s: fast reader with Scanner differs from the reference reader", name)
+		}
 	}
 }

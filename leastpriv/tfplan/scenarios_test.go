@@ -1,7 +1,8 @@
-package leastpriv
+package tfplan
 
 import (
 	"encoding/json"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,11 +19,11 @@ type planExpectation struct {
 	} `json:"findings"`
 }
 
-// TestReviewPlanFileScenarios reviews every plan in testdata/plans (each made
+// TestReviewFileScenarios reviews every plan in testdata/plans (each made
 // by a real `tofu plan`, plan.json, and a real `terraform plan` (v1.5.7),
 // plan-terraform.json; see scripts/fixtures.sh) and asserts exactly the
 // findings listed in its expect.json.
-func TestReviewPlanFileScenarios(t *testing.T) {
+func TestReviewFileScenarios(t *testing.T) {
 	t.Parallel()
 	dirs, err := filepath.Glob("testdata/plans/*/plan*.json")
 	if err != nil || len(dirs) == 0 {
@@ -48,19 +49,19 @@ func TestReviewPlanFileScenarios(t *testing.T) {
 			for _, f := range exp.Findings {
 				want = append(want, f.Rule+" "+f.Address)
 			}
-			findings, err := ReviewPlanFile(planPath, CheckOptions{})
+			review, err := ReviewFile(planPath, leastpriv.CheckOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got []string
-			for _, f := range findings {
+			for _, f := range review.Findings {
 				got = append(got, f.Rule+" "+f.Address)
 			}
 			slices.Sort(want)
 			slices.Sort(got)
 			if !slices.Equal(got, want) {
 				var b strings.Builder
-				for _, f := range findings {
+				for _, f := range review.Findings {
 					b.WriteString("\n  " + f.String())
 				}
 				t.Errorf("%s\nfindings = %q, want %q%s", exp.Description, got, want, b.String())

@@ -1,4 +1,4 @@
-package leastpriv
+package tfplan
 
 import (
 	"testing"

@@ -1,9 +1,10 @@
-package leastpriv
+package tfplan
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"maps"
 	"os"
 	"path/filepath"
@@ -12,7 +13,7 @@ import (
 	"testing"
 )
 
-func TestReadPlanErrors(t *testing.T) {
+func TestReadErrors(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
 		input      string
@@ -98,22 +99,22 @@ func TestReadPlanErrors(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			inv, err := ReadPlan(strings.NewReader(tc.input))
+			inv, err := Read(strings.NewReader(tc.input))
 			if tc.wantErr == "" {
 				if err != nil || inv == nil {
-					t.Fatalf("ReadPlan() = %v, %v; want an empty inventory", inv, err)
+					t.Fatalf("Read() = %v, %v; want an empty inventory", inv, err)
 				}
 				return
 			}
 			if err == nil {
-				t.Fatalf("ReadPlan() error = nil, want %q", tc.wantErr)
+				t.Fatalf("Read() error = nil, want %q", tc.wantErr)
 			}
 			if !strings.Contains(err.Error(), tc.wantErr) {
-				t.Errorf("ReadPlan() error = %q, want it to contain %q", err, tc.wantErr)
+				t.Errorf("Read() error = %q, want it to contain %q", err, tc.wantErr)
 			}
-			var pe *PlanError
+			var pe *Error
 			if !errors.As(err, &pe) {
-				t.Fatalf("ReadPlan() error is %T, want *PlanError", err)
+				t.Fatalf("Read() error is %T, want *Error", err)
 			}
 			if pe.Offset != tc.wantOffset {
 				t.Errorf("offset = %d, want %d", pe.Offset, tc.wantOffset)
@@ -122,18 +123,18 @@ func TestReadPlanErrors(t *testing.T) {
 	}
 }
 
-func TestReadPlanFileMissing(t *testing.T) {
+func TestReadFileMissing(t *testing.T) {
 	t.Parallel()
-	_, err := ReadPlanFile(filepath.Join(t.TempDir(), "nope.json"))
+	_, err := ReadFile(filepath.Join(t.TempDir(), "nope.json"))
 	if !errors.Is(err, os.ErrNotExist) {
-		t.Fatalf("ReadPlanFile() error = %v, want not exist", err)
+		t.Fatalf("ReadFile() error = %v, want not exist", err)
 	}
 }
 
 // planEdges summarises an Inventory as "grant -> role address" and
 // "fact kind address -> role address" lines.
-func planEdges(inv *Inventory) []string {
-	role := func(r RoleRef) string {
+func planEdges(inv *leastpriv.Inventory) []string {
+	role := func(r leastpriv.RoleRef) string {
 		if r.Address != "" {
 			return r.Address
 		}
@@ -167,9 +168,9 @@ func planEdges(inv *Inventory) []string {
 	return out
 }
 
-// TestReadPlanResolvesRoles checks which role every grant and node role
+// TestReadResolvesRoles checks which role every grant and node role
 // fact reaches in the fixture plans, through each resolution path.
-func TestReadPlanResolvesRoles(t *testing.T) {
+func TestReadResolvesRoles(t *testing.T) {
 	t.Parallel()
 	tests := map[string][]string{
 		"root_inline_policy": {
@@ -302,7 +303,7 @@ func checkPlanEdges(t *testing.T, tests map[string][]string, subset bool) {
 		for _, plan := range plans {
 			t.Run(scenario+"/"+filepath.Base(plan), func(t *testing.T) {
 				t.Parallel()
-				inv, err := ReadPlanFile(plan)
+				inv, err := ReadFile(plan)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -323,7 +324,7 @@ func checkPlanEdges(t *testing.T, tests map[string][]string, subset bool) {
 	}
 }
 
-func TestReadPlanPolicyDocuments(t *testing.T) {
+func TestReadPolicyDocuments(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
 		scenario string
@@ -344,7 +345,7 @@ func TestReadPlanPolicyDocuments(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			inv, err := ReadPlanFile(filepath.Join("testdata", "plans", tc.scenario, "plan.json"))
+			inv, err := ReadFile(filepath.Join("testdata", "plans", tc.scenario, "plan.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -355,7 +356,7 @@ func TestReadPlanPolicyDocuments(t *testing.T) {
 				if p.Document.Unknown {
 					t.Fatalf("document unknown: %s", p.Document.Expr)
 				}
-				if _, err := ParsePolicy(p.Document.JSON); err != nil {
+				if _, err := leastpriv.ParsePolicy(p.Document.JSON); err != nil {
 					t.Fatalf("document does not parse: %v\n%s", err, p.Document.JSON)
 				}
 				for _, s := range tc.contains {
@@ -370,13 +371,13 @@ func TestReadPlanPolicyDocuments(t *testing.T) {
 	}
 }
 
-func TestReadPlanCarts(t *testing.T) {
+func TestReadCarts(t *testing.T) {
 	t.Parallel()
-	inv, err := ReadPlanFile(filepath.Join("testdata", "plans", "clean_carts", "plan.json"))
+	inv, err := ReadFile(filepath.Join("testdata", "plans", "clean_carts", "plan.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var carts *Role
+	var carts *leastpriv.Role
 	for _, r := range inv.Roles {
 		if r.Address == "aws_iam_role.carts" {
 			carts = r
@@ -397,7 +398,7 @@ func TestReadPlanCarts(t *testing.T) {
 	}
 }
 
-func TestReadPlanIMDS(t *testing.T) {
+func TestReadIMDS(t *testing.T) {
 	t.Parallel()
 	tests := map[string]map[string]string{
 		"launch_template_imds": {
@@ -414,7 +415,7 @@ func TestReadPlanIMDS(t *testing.T) {
 	for scenario, want := range tests {
 		t.Run(scenario, func(t *testing.T) {
 			t.Parallel()
-			inv, err := ReadPlanFile(filepath.Join("testdata", "plans", scenario, "plan.json"))
+			inv, err := ReadFile(filepath.Join("testdata", "plans", scenario, "plan.json"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -474,19 +475,19 @@ func TestPlanParseAddress(t *testing.T) {
 	}
 }
 
-func TestReviewPlanSummary(t *testing.T) {
+func TestReviewSummary(t *testing.T) {
 	t.Parallel()
 	f, err := os.Open(filepath.Join("testdata", "plans", "launch_template_imds", "plan.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	review, err := ReviewPlan(f, CheckOptions{})
+	review, err := Review(f, leastpriv.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A role, three launch templates and three node groups.
-	if s := review.Summary(); s != (PlanSummary{Errors: 0, Warnings: 1, Resources: 7}) {
+	if s := review.Summary(); s != (leastpriv.Summary{Errors: 0, Warnings: 1, Resources: 7}) {
 		t.Errorf("summary = %+v", s)
 	}
 	if review.FailsAt("error") || !review.FailsAt("warning") || review.FailsAt("never") {
@@ -494,7 +495,7 @@ func TestReviewPlanSummary(t *testing.T) {
 	}
 }
 
-func FuzzReadPlan(f *testing.F) {
+func FuzzRead(f *testing.F) {
 	// Small fixtures: the fuzzer minimises large inputs slowly.
 	for _, s := range []string{"pi003_wildcard_action", "instance_profile"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "plans", s, "plan.json"))
@@ -505,28 +506,28 @@ func FuzzReadPlan(f *testing.F) {
 	}
 	f.Add([]byte(`{"format_version":"1.2","resource_changes":[{"address":"module.a[\"x\"].aws_iam_role.r[0]","type":"aws_iam_role","change":{"actions":["create"],"after":{},"after_unknown":{"name":true}}}],"configuration":{"root_module":{}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		inv, err := ReadPlan(strings.NewReader(string(b)))
+		inv, err := Read(strings.NewReader(string(b)))
 		if err == nil && inv == nil {
 			t.Fatal("nil inventory without error")
 		}
 		if err != nil {
-			var pe *PlanError
+			var pe *Error
 			if !errors.As(err, &pe) {
-				t.Fatalf("error %T is not a *PlanError: %v", err, err)
+				t.Fatalf("error %T is not a *Error: %v", err, err)
 			}
 			return
 		}
-		Check(inv, CheckOptions{})
+		leastpriv.Check(inv, leastpriv.CheckOptions{})
 	})
 }
 
-// TestReadPlanPriorStateOnly drops the no-op entries from resource_changes
+// TestReadPriorStateOnly drops the no-op entries from resource_changes
 // (as plans made with -target, or by Terraform versions that leave no-op
 // changes out, do) so that the unchanged node role, node group and grant
 // are only in prior_state. Re-encoding also sorts the keys, putting
 // prior_state before resource_changes, unlike terraform: the reader must not
 // depend on the order.
-func TestReadPlanPriorStateOnly(t *testing.T) {
+func TestReadPriorStateOnly(t *testing.T) {
 	t.Parallel()
 	raw, err := os.ReadFile(filepath.Join("testdata", "plans", "prior_state_noop", "plan.json"))
 	if err != nil {
@@ -552,17 +553,17 @@ func TestReadPlanPriorStateOnly(t *testing.T) {
 	plan["resource_changes"], _ = json.Marshal(kept)
 	trimmed, _ := json.Marshal(plan)
 
-	review, err := ReviewPlan(strings.NewReader(string(trimmed)), CheckOptions{})
+	review, err := Review(strings.NewReader(string(trimmed)), leastpriv.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(review.Findings) != 1 || review.Findings[0].Rule != RuleNodeRoleDataGrant || review.Findings[0].Address != "aws_iam_role_policy.node_dynamodb" {
+	if len(review.Findings) != 1 || review.Findings[0].Rule != leastpriv.RuleNodeRoleDataGrant || review.Findings[0].Address != "aws_iam_role_policy.node_dynamodb" {
 		t.Errorf("findings = %v", review.Findings)
 	}
 	if review.Resources != 5 {
 		t.Errorf("resources = %d, want 5", review.Resources)
 	}
-	inv, err := ReadPlan(strings.NewReader(string(trimmed)))
+	inv, err := Read(strings.NewReader(string(trimmed)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,15 +1,25 @@
-package leastpriv
+// Package jsonscan is the fast path of the plan reader (package tfplan):
+// a JSON scanner over a document held in memory, and a decoder of
+// validated JSON values to any. Both decline (ErrDecline) what they cannot
+// read exactly as encoding/json does; the caller then uses its reference
+// reader.
+package jsonscan
 
 import (
 	"encoding/binary"
+	"errors"
 	"io"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// planTokens is what the fast plan walk needs of a JSON decoder: a
-// *jsontext.Decoder (configured with planJSONOptions) or a *planScanner.
-type planTokens interface {
+// ErrDecline is returned for input the fast path does not read itself:
+// the caller reads it with its reference reader instead.
+var ErrDecline = errors.New("jsonscan: the fast JSON reader declined the input")
+
+// Tokens is what the fast plan walk needs of a JSON decoder: a
+// *jsontext.Decoder (configured with planJSONOptions) or a *Scanner.
+type Tokens interface {
 	PeekKind() jsontext.Kind
 	ReadToken() (jsontext.Token, error)
 	ReadValue() (jsontext.Value, error)
@@ -17,58 +27,59 @@ type planTokens interface {
 	InputOffset() int64
 }
 
-// planScanner is a JSON scanner over a plan held in memory, for the fast
+// Scanner is a JSON scanner over a plan held in memory, for the fast
 // walk: the same tokens and values as a jsontext.Decoder with duplicate
 // names allowed, several times faster since it only does what the walk
 // needs. It is stricter, never laxer, than jsontext: it declines
-// (errPlanFallback) what it does not validate itself (escaped surrogates,
+// (ErrDecline) what it does not validate itself (escaped surrogates,
 // deep nesting; the caller checks the UTF-8), and decodePlanFast then
 // walks the plan again with jsontext.
-type planScanner struct {
+type Scanner struct {
 	buf []byte
 	pos int
 	// stack holds the open containers ('{' or '['); state is where the
 	// scanner is in the innermost one.
 	stack []byte
-	state planScanState
+	state scanState
 	err   error
 }
 
-type planScanState uint8
+type scanState uint8
 
 const (
-	scanStart      planScanState = iota // before the top-level value
-	scanDone                            // after the top-level value
-	scanFirst                           // after '{' or '['
-	scanAfterName                       // after an object member name
-	scanValue                           // expecting a value (after ':' or ',' in an array)
-	scanName                            // expecting a name (after ',' in an object)
-	scanAfterValue                      // after a value in a container
+	scanStart      scanState = iota // before the top-level value
+	scanDone                        // after the top-level value
+	scanFirst                       // after '{' or '['
+	scanAfterName                   // after an object member name
+	scanValue                       // expecting a value (after ':' or ',' in an array)
+	scanName                        // expecting a name (after ',' in an object)
+	scanAfterValue                  // after a value in a container
 )
 
-// planScanMaxDepth is far below jsontext's and encoding/json's limits
+// maxDepth is far below jsontext's and encoding/json's limits
 // (10000): deeper plans are left to them.
-const planScanMaxDepth = 1000
+const maxDepth = 1000
 
-// newPlanScanner returns a scanner of buf. It reads any bytes, but only
+// NewScanner returns a scanner of buf. It reads any bytes, but only
 // checks the JSON syntax: the caller checks that buf is valid UTF-8.
-func newPlanScanner(buf []byte) *planScanner {
-	return &planScanner{buf: buf, stack: make([]byte, 0, 32)}
+func NewScanner(buf []byte) *Scanner {
+	return &Scanner{buf: buf, stack: make([]byte, 0, 32)}
 }
 
 // reset has s scan buf, known to be valid UTF-8.
-func (s *planScanner) reset(buf []byte) {
-	*s = planScanner{buf: buf, stack: s.stack[:0]}
+// Reset makes s scan buf from the start.
+func (s *Scanner) Reset(buf []byte) {
+	*s = Scanner{buf: buf, stack: s.stack[:0]}
 }
 
-func (s *planScanner) fail() jsontext.Kind {
+func (s *Scanner) fail() jsontext.Kind {
 	if s.err == nil {
-		s.err = errPlanFallback
+		s.err = ErrDecline
 	}
 	return 0
 }
 
-func (s *planScanner) skipSpace() {
+func (s *Scanner) skipSpace() {
 	b, i := s.buf, s.pos
 	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
 		i++
@@ -78,7 +89,7 @@ func (s *planScanner) skipSpace() {
 
 // PeekKind consumes whitespace and separators and returns the kind of the
 // next token, or 0 at the end of the input or on an error.
-func (s *planScanner) PeekKind() jsontext.Kind {
+func (s *Scanner) PeekKind() jsontext.Kind {
 	if s.err != nil {
 		return 0
 	}
@@ -141,7 +152,7 @@ func (s *planScanner) PeekKind() jsontext.Kind {
 }
 
 // ReadToken reads a delimiter, or returns io.EOF after the top-level value.
-func (s *planScanner) ReadToken() (jsontext.Token, error) {
+func (s *Scanner) ReadToken() (jsontext.Token, error) {
 	if s.err != nil {
 		return jsontext.Token{}, s.err
 	}
@@ -155,7 +166,7 @@ func (s *planScanner) ReadToken() (jsontext.Token, error) {
 	}
 	switch k := s.PeekKind(); k {
 	case '{', '[':
-		if len(s.stack) >= planScanMaxDepth {
+		if len(s.stack) >= maxDepth {
 			s.fail()
 			return jsontext.Token{}, s.err
 		}
@@ -180,7 +191,7 @@ func (s *planScanner) ReadToken() (jsontext.Token, error) {
 }
 
 // ended sets the state after a value.
-func (s *planScanner) ended() {
+func (s *Scanner) ended() {
 	if len(s.stack) == 0 {
 		s.state = scanDone
 	} else {
@@ -189,7 +200,7 @@ func (s *planScanner) ended() {
 }
 
 // ReadValue reads the next value (or object member name) whole.
-func (s *planScanner) ReadValue() (jsontext.Value, error) {
+func (s *Scanner) ReadValue() (jsontext.Value, error) {
 	k := s.PeekKind()
 	if k == 0 || k == '}' || k == ']' {
 		s.fail()
@@ -197,7 +208,7 @@ func (s *planScanner) ReadValue() (jsontext.Value, error) {
 	}
 	start := s.pos
 	name := s.state == scanName
-	end, ok := planScanValue(s.buf, start, len(s.stack))
+	end, ok := valueEnd(s.buf, start, len(s.stack))
 	if !ok {
 		s.fail()
 		return nil, s.err
@@ -212,46 +223,46 @@ func (s *planScanner) ReadValue() (jsontext.Value, error) {
 }
 
 // SkipValue skips the next value.
-func (s *planScanner) SkipValue() error {
+func (s *Scanner) SkipValue() error {
 	_, err := s.ReadValue()
 	return err
 }
 
 // InputOffset is the offset just after the last value or token read.
-func (s *planScanner) InputOffset() int64 { return int64(s.pos) }
+func (s *Scanner) InputOffset() int64 { return int64(s.pos) }
 
-// planScanValue validates the JSON value at b[i:] (no leading space) and
+// scanValue validates the JSON value at b[i:] (no leading space) and
 // returns its end. depth is the nesting depth around it.
-func planScanValue(b []byte, i, depth int) (int, bool) {
+func valueEnd(b []byte, i, depth int) (int, bool) {
 	if i >= len(b) {
 		return 0, false
 	}
 	switch c := b[i]; {
 	case c == '"':
-		return planScanString(b, i)
+		return scanString(b, i)
 	case c == '{' || c == '[':
-		return planScanComposite(b, i, depth)
+		return scanComposite(b, i, depth)
 	case c == 't':
-		return planScanLiteral(b, i, "true")
+		return scanLiteral(b, i, "true")
 	case c == 'f':
-		return planScanLiteral(b, i, "false")
+		return scanLiteral(b, i, "false")
 	case c == 'n':
-		return planScanLiteral(b, i, "null")
+		return scanLiteral(b, i, "null")
 	case c == '-' || c >= '0' && c <= '9':
-		return planScanNumber(b, i)
+		return scanNumber(b, i)
 	}
 	return 0, false
 }
 
-func planScanLiteral(b []byte, i int, lit string) (int, bool) {
+func scanLiteral(b []byte, i int, lit string) (int, bool) {
 	if len(b)-i < len(lit) || string(b[i:i+len(lit)]) != lit {
 		return 0, false
 	}
 	return i + len(lit), true
 }
 
-// planScanNumber checks the JSON number grammar.
-func planScanNumber(b []byte, i int) (int, bool) {
+// scanNumber checks the JSON number grammar.
+func scanNumber(b []byte, i int) (int, bool) {
 	digits := func() bool {
 		j := i
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
@@ -286,8 +297,8 @@ func planScanNumber(b []byte, i int) (int, bool) {
 	return i, true
 }
 
-// planScanStringTable marks the bytes that end the plain run of a string.
-var planScanStringTable = func() (t [256]bool) {
+// stringTable marks the bytes that end the plain run of a string.
+var stringTable = func() (t [256]bool) {
 	for c := range 0x20 {
 		t[c] = true
 	}
@@ -295,9 +306,9 @@ var planScanStringTable = func() (t [256]bool) {
 	return t
 }()
 
-// planScanString checks a string (the input is valid UTF-8): no control
+// scanString checks a string (the input is valid UTF-8): no control
 // characters, valid escapes; an escaped surrogate is declined.
-func planScanString(b []byte, i int) (int, bool) {
+func scanString(b []byte, i int) (int, bool) {
 	i++
 	for {
 		// Eight bytes at a time while none is a quote, a backslash or a
@@ -312,7 +323,7 @@ func planScanString(b []byte, i int) (int, bool) {
 			}
 			i += 8
 		}
-		for i < len(b) && !planScanStringTable[b[i]] {
+		for i < len(b) && !stringTable[b[i]] {
 			i++
 		}
 		if i >= len(b) {
@@ -358,17 +369,17 @@ func planScanString(b []byte, i int) (int, bool) {
 	}
 }
 
-func planScanSpace(b []byte, i int) int {
+func scanSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t') {
 		i++
 	}
 	return i
 }
 
-// planScanComposite checks an object or array.
-func planScanComposite(b []byte, i, depth int) (int, bool) {
+// scanComposite checks an object or array.
+func scanComposite(b []byte, i, depth int) (int, bool) {
 	depth++
-	if depth > planScanMaxDepth {
+	if depth > maxDepth {
 		return 0, false
 	}
 	obj := b[i] == '{'
@@ -376,7 +387,7 @@ func planScanComposite(b []byte, i, depth int) (int, bool) {
 	if obj {
 		closer = '}'
 	}
-	i = planScanSpace(b, i+1)
+	i = scanSpace(b, i+1)
 	if i < len(b) && b[i] == closer {
 		return i + 1, true
 	}
@@ -386,19 +397,19 @@ func planScanComposite(b []byte, i, depth int) (int, bool) {
 			if i >= len(b) || b[i] != '"' {
 				return 0, false
 			}
-			if i, ok = planScanString(b, i); !ok {
+			if i, ok = scanString(b, i); !ok {
 				return 0, false
 			}
-			i = planScanSpace(b, i)
+			i = scanSpace(b, i)
 			if i >= len(b) || b[i] != ':' {
 				return 0, false
 			}
-			i = planScanSpace(b, i+1)
+			i = scanSpace(b, i+1)
 		}
-		if i, ok = planScanValue(b, i, depth); !ok {
+		if i, ok = valueEnd(b, i, depth); !ok {
 			return 0, false
 		}
-		i = planScanSpace(b, i)
+		i = scanSpace(b, i)
 		if i >= len(b) {
 			return 0, false
 		}
@@ -408,6 +419,6 @@ func planScanComposite(b []byte, i, depth int) (int, bool) {
 		if b[i] != ',' {
 			return 0, false
 		}
-		i = planScanSpace(b, i+1)
+		i = scanSpace(b, i+1)
 	}
 }

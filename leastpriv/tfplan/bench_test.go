@@ -1,8 +1,9 @@
-package leastpriv_test
+package tfplan_test
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/tfplan"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,11 +12,11 @@ import (
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 )
 
-// BenchmarkReviewPlan reads and checks generated plans of several sizes
+// BenchmarkReview reads and checks generated plans of several sizes
 // (see bench/planfixture). Time and bytes/op should grow linearly; the
 // MB/s figure is throughput over the plan's size. scripts/bench.sh also
 // measures the CLI's peak RSS and compares with conftest.
-func BenchmarkReviewPlan(b *testing.B) {
+func BenchmarkReview(b *testing.B) {
 	for _, n := range []int{1000, 5000, 20000} {
 		var buf bytes.Buffer
 		if err := planfixture.Write(&buf, n); err != nil {
@@ -26,7 +27,7 @@ func BenchmarkReviewPlan(b *testing.B) {
 			b.SetBytes(int64(len(plan)))
 			b.ReportAllocs()
 			for b.Loop() {
-				review, err := leastpriv.ReviewPlan(bytes.NewReader(plan), leastpriv.CheckOptions{})
+				review, err := tfplan.Review(bytes.NewReader(plan), leastpriv.CheckOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -38,10 +39,10 @@ func BenchmarkReviewPlan(b *testing.B) {
 	}
 }
 
-// BenchmarkReviewPlanFile is BenchmarkReviewPlan on plan files, as the
+// BenchmarkReviewFile is BenchmarkReview on plan files, as the
 // podidentity-check CLI reads them (mapped into memory instead of copied
 // into the heap).
-func BenchmarkReviewPlanFile(b *testing.B) {
+func BenchmarkReviewFile(b *testing.B) {
 	for _, n := range []int{1000, 5000, 20000} {
 		path := filepath.Join(b.TempDir(), "plan.json")
 		f, err := os.Create(path)
@@ -59,12 +60,7 @@ func BenchmarkReviewPlanFile(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportAllocs()
 			for b.Loop() {
-				f, err := os.Open(path)
-				if err != nil {
-					b.Fatal(err)
-				}
-				review, err := leastpriv.ReviewPlan(f, leastpriv.CheckOptions{})
-				f.Close()
+				review, err := tfplan.ReviewFile(path, leastpriv.CheckOptions{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -76,8 +72,8 @@ func BenchmarkReviewPlanFile(b *testing.B) {
 	}
 }
 
-// BenchmarkReadPlan measures the plan reader alone.
-func BenchmarkReadPlan(b *testing.B) {
+// BenchmarkRead measures the plan reader alone.
+func BenchmarkRead(b *testing.B) {
 	var buf bytes.Buffer
 	if err := planfixture.Write(&buf, 5000); err != nil {
 		b.Fatal(err)
@@ -86,7 +82,7 @@ func BenchmarkReadPlan(b *testing.B) {
 	b.SetBytes(int64(len(plan)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := leastpriv.ReadPlan(bytes.NewReader(plan)); err != nil {
+		if _, err := tfplan.Read(bytes.NewReader(plan)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
-package leastpriv
+package tfplan
 
 import (
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"strings"
 	"testing"
 
@@ -55,8 +56,8 @@ func TestPlanUnknownLaunchTemplateCandidates(t *testing.T) {
 			t.Parallel()
 			p := &planData{changes: append([]*planResource{nodeGroup}, tc.templates...), prior: map[string]*planResource{}}
 			var pi007 []string
-			for _, f := range Check(p.inventory(), CheckOptions{}) {
-				if f.Rule == RuleIMDSReachable {
+			for _, f := range leastpriv.Check(p.inventory(), leastpriv.CheckOptions{}) {
+				if f.Rule == leastpriv.RuleIMDSReachable {
 					pi007 = append(pi007, f.Message)
 				}
 			}

@@ -1,4 +1,4 @@
-package leastpriv
+package jsonscan
 
 import (
 	"encoding/json"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestPlanFastAnyMatchesEncodingJSON checks that planFastAny decodes
+// TestPlanFastAnyMatchesEncodingJSON checks that Any decodes
 // objects and arrays as encoding/json does, or declines them.
 func TestPlanFastAnyMatchesEncodingJSON(t *testing.T) {
 	t.Parallel()
@@ -18,9 +18,9 @@ func TestPlanFastAnyMatchesEncodingJSON(t *testing.T) {
 	} {
 		var want any
 		werr := json.Unmarshal([]byte(in), &want)
-		got, gerr := planFastAny([]byte(in))
+		got, gerr := Any([]byte(in))
 		if gerr != nil {
-			if werr == nil && gerr != errPlanFallback {
+			if werr == nil && gerr != ErrDecline {
 				t.Errorf("%s: error %v, want %v", in, gerr, want)
 			}
 			continue
