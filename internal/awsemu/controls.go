@@ -170,7 +170,9 @@ func (s *Server) SetThrottle(rps float64) {
 	s.ctl.last = time.Time{}
 }
 
-// SetLatency delays every AWS call by d.
+// SetLatency delays every AWS call by d before it reaches the service. A
+// call whose client goes away meanwhile (a killed process) is not carried
+// out, as a request lost in transit.
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -172,6 +172,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(latency):
 		case <-r.Context().Done():
+			// The client went away while the call was in transit: it
+			// never reached the service.
+			return
 		}
 	}
 

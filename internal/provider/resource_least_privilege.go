@@ -385,7 +385,7 @@ func (r *leastPrivilegeResource) Create(ctx context.Context, req resource.Create
 	}
 
 	token := newCreateToken()
-	out, diags := r.create(ctx, &plan, token)
+	out, diags := r.create(ctx, &plan, token, timeout)
 	resp.Diagnostics.Append(diags...)
 	if out == nil {
 		return
@@ -428,6 +428,9 @@ func (r *leastPrivilegeResource) Read(ctx context.Context, req resource.ReadRequ
 		// "Missing Resource Identity After Read"): keep the one we had.
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, &prior)...)
 		return
+	}
+	if read.role != nil {
+		r.client.Plan.MarkTracked("role/" + strings.ToLower(aws.ToString(read.role.RoleName)))
 	}
 	if token := roleTag(read.role, createTokenTagKey); token != "" {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyCreateToken, createTokenBytes(token))...)
