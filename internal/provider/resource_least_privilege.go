@@ -238,7 +238,7 @@ func (r *leastPrivilegeResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Update: true, Delete: true,
-				CreateDescription: "How long a create may take, as a duration such as `10m`. Defaults to `5m`. It also bounds the retries while a new role propagates in IAM (at most two minutes).",
+				CreateDescription: "How long a create may take, as a duration such as `10m`. Defaults to `5m`. It also bounds the retries while a new role propagates in IAM (at most two minutes), and sets how soon a later apply may adopt what a create killed before the state was saved left: after this time plus the clean-up time (as long again, at most two minutes).",
 				UpdateDescription: "How long an update may take, as a duration such as `10m`. Defaults to `5m`.",
 				DeleteDescription: "How long a destroy may take, as a duration such as `10m`. Defaults to `5m`.",
 			}),
