@@ -309,7 +309,15 @@ func (r *leastPrivilegeResource) ValidateConfig(ctx context.Context, req resourc
 
 func (r *leastPrivilegeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		// Destroy: stop at plan what DeleteRole would refuse.
+		var state leastPrivilegeResourceModel
+		if req.State.Raw.IsNull() {
+			return
+		}
+		if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); !resp.Diagnostics.HasError() {
+			r.planDestroy(ctx, &state, &resp.Diagnostics)
+		}
+		return
 	}
 	var plan, config leastPrivilegeResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -328,6 +336,7 @@ func (r *leastPrivilegeResource) ModifyPlan(ctx context.Context, req resource.Mo
 		plan.RoleARN, plan.RoleUniqueID, plan.ClusterARN = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 		plan.AssociationID, plan.AssociationARN, plan.ID = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 		markReplaced(r.client, state)
+		r.planDestroy(ctx, state, &resp.Diagnostics)
 		claimSubject(r.client, &plan, state, true, &resp.Diagnostics)
 		r.planComputedReplacing(ctx, &plan, &config, state, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {

@@ -212,3 +212,70 @@ func cleanUpLeftovers(t *testing.T, env *acctest.Env, roleName string) {
 		t.Fatalf("clean-up: %v", err)
 	}
 }
+
+// TestAccLeastPrivilege_attachedPolicyAtPlan attaches a managed policy to
+// the role outside Terraform: the plan of a destroy, of the resource's
+// removal from the configuration and of a replacement (role_name changed)
+// fails, naming the policy and the command that detaches it, and nothing
+// is deleted. A refresh does not look (three reads, as ever). Once the
+// policy is detached the destroy goes through.
+func TestAccLeastPrivilege_attachedPolicyAtPlan(t *testing.T) {
+	t.Parallel()
+	env := lpAccTest(t, nil)
+	env.SkipUnlessEmulator(t)
+	cfg := func(roleName string) string {
+		return cliProviderConfig(env) + fmt.Sprintf(`
+resource "podidentity_least_privilege" "test" {
+  cluster_name    = %q
+  namespace       = "carts"
+  service_account = "carts"
+  role_name       = %q
+  dynamodb_tables = [{ arn = %q }]
+}
+`, env.ClusterName, roleName, env.TableARN)
+	}
+	w := newCLI(t, cfg("attached-test"))
+	w.mustRun("apply", "-auto-approve")
+	ctx := context.Background()
+	const policyARN = "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"
+	if _, err := env.IAM().AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("attached-test"), PolicyArn: aws.String(policyARN)}); err != nil {
+		t.Fatal(err)
+	}
+	env.Emu.ResetLog()
+	if out, code := w.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Errorf("plan with no change: exit %d\n%s", code, tail(out))
+	}
+	if n := env.Emu.CallCount("iam", "ListAttachedRolePolicies"); n != 0 {
+		t.Errorf("a plan with no change listed the attached policies (%d calls)", n)
+	}
+	want := "aws iam detach-role-policy --role-name attached-test --policy-arn " + policyARN
+	for name, run := range map[string]struct {
+		config string
+		args   []string
+	}{
+		"destroy": {cfg("attached-test"), []string{"plan", "-destroy"}},
+		"removed": {cliProviderConfig(env), []string{"plan"}},
+		"replace": {cfg("attached-test-2"), []string{"plan"}},
+	} {
+		w.setConfig(run.config)
+		out, code := w.run(run.args...)
+		flat := strings.Join(strings.Fields(out), " ")
+		if code == 0 || !strings.Contains(flat, "Role Has Policies Attached Outside Terraform") || !strings.Contains(flat, want) {
+			t.Errorf("%s: the plan did not stop on the attached policy: exit %d\n%s", name, code, tail(out))
+		}
+	}
+	w.setConfig(cfg("attached-test"))
+	if out, code := w.run("destroy", "-auto-approve"); code == 0 {
+		t.Errorf("destroy with a policy attached succeeded\n%s", tail(out))
+	}
+	if w := lpWrites(env.Emu.RequestLog()); len(w) != 0 {
+		t.Errorf("writes while a policy is attached: %v", w)
+	}
+	if _, err := env.IAM().DetachRolePolicy(ctx, &iam.DetachRolePolicyInput{RoleName: aws.String("attached-test"), PolicyArn: aws.String(policyARN)}); err != nil {
+		t.Fatal(err)
+	}
+	w.mustRun("destroy", "-auto-approve")
+	if left := w.untracked(env, seedRoleNames()); len(left) > 0 {
+		t.Errorf("left after destroy: %v", left)
+	}
+}
