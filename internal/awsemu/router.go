@@ -179,6 +179,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.serveLocked(c, h, signed, authErr, service)
+	s.mu.Lock()
+	after := s.ctl.afterCall
+	s.mu.Unlock()
+	if after != nil {
+		after(LogEntry{Time: c.now, Service: c.service, Operation: c.op, Status: c.status, ErrorCode: c.errCode, Resource: c.resource})
+	}
 	if c.drop {
 		dropConnection(w)
 		return
