@@ -3,7 +3,9 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -299,6 +301,66 @@ func TestAccLeastPrivilege_adoptInterruptedCreate(t *testing.T) {
 				),
 			},
 			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
+
+// TestAccLeastPrivilege_trustScopeOrder changes trust_scope and
+// disable_session_tags together, both ways, and asks EKS Auth (the
+// emulator's AssumeRoleForPodIdentity, which evaluates the trust's
+// session-tag conditions) for the pods' credentials after every write:
+// they never fail. Widening (account scope, session tags off) writes the
+// trust before the association stops sending session tags; narrowing
+// turns session tags on before the trust tests them.
+func TestAccLeastPrivilege_trustScopeOrder(t *testing.T) {
+	t.Parallel()
+	env := lpAccTest(t, nil)
+	env.SkipUnlessEmulator(t)
+	narrow := lpConfig(env, "carts", "carts", "")
+	wide := lpConfig(env, "carts", "carts", `trust_scope = "account"
+  disable_session_tags = true`)
+	var mu sync.Mutex
+	var writes, failures []string
+	watch := func() {
+		mu.Lock()
+		writes, failures = nil, nil
+		mu.Unlock()
+		env.Emu.SetAfterCall(func(e awsemu.LogEntry) {
+			if e.Status >= 300 || (e.Service != "iam" && e.Service != "eks") || strings.HasPrefix(e.Operation, "Get") ||
+				strings.HasPrefix(e.Operation, "List") || strings.HasPrefix(e.Operation, "Describe") {
+				return
+			}
+			err := env.Emu.AssumeRoleForPod(env.ClusterName, "carts", "carts")
+			mu.Lock()
+			defer mu.Unlock()
+			writes = append(writes, e.Service+":"+e.Operation)
+			if err != nil {
+				failures = append(failures, fmt.Sprintf("after %s:%s: %v", e.Service, e.Operation, err))
+			}
+		})
+	}
+	check := func(first, then string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			env.Emu.SetAfterCall(nil)
+			mu.Lock()
+			defer mu.Unlock()
+			if len(failures) > 0 {
+				return fmt.Errorf("pods could not get credentials %s (writes %v)", strings.Join(failures, "; "), writes)
+			}
+			i, j := slices.Index(writes, first), slices.Index(writes, then)
+			if i < 0 || j < 0 || i > j {
+				return fmt.Errorf("writes %v: want %s before %s", writes, first, then)
+			}
+			return env.Emu.AssumeRoleForPod(env.ClusterName, "carts", "carts")
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		CheckDestroy:             lpCheckDestroyed(env, "eks-workshop-carts-carts"),
+		Steps: []resource.TestStep{
+			{Config: narrow},
+			{PreConfig: watch, Config: wide, Check: check("iam:UpdateAssumeRolePolicy", "eks:UpdatePodIdentityAssociation")},
+			{PreConfig: watch, Config: narrow, Check: check("eks:UpdatePodIdentityAssociation", "iam:UpdateAssumeRolePolicy")},
 		},
 	})
 }
