@@ -57,9 +57,9 @@ func pendingUntilFor(now time.Time, createTimeout time.Duration) string {
 type pendingState int
 
 const (
-	notPending pendingState = iota // finished: no marker
-	pendingLive                    // its create may still be running
-	pendingExpired                 // its create can no longer be running
+	notPending     pendingState = iota // finished: no marker
+	pendingLive                        // its create may still be running
+	pendingExpired                     // its create can no longer be running
 )
 
 // rolePending reads a role's pending marker at now. An unreadable marker
