@@ -62,6 +62,7 @@ type controls struct {
 	last      time.Time
 	latency   time.Duration
 	propDelay time.Duration
+	afterCall func(LogEntry)
 }
 
 func (c *controls) reset() {
@@ -170,11 +171,24 @@ func (s *Server) SetThrottle(rps float64) {
 	s.ctl.last = time.Time{}
 }
 
-// SetLatency delays every AWS call by d.
+// SetLatency delays every AWS call by d before it reaches the service. A
+// call whose client goes away meanwhile (a killed process) is not carried
+// out, as a request lost in transit.
 func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.ctl.latency = d
+}
+
+// SetAfterCall calls fn after each call has been carried out and before it
+// is answered, with its log entry, outside the server's lock (fn may call
+// the Server, or make AWS calls of its own, which fn is then called for
+// too). nil removes it. Tests use it to look at AWS between the writes of
+// one apply.
+func (s *Server) SetAfterCall(fn func(LogEntry)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ctl.afterCall = fn
 }
 
 // SetIAMPropagationDelay makes roles created by CreateRole invisible to EKS

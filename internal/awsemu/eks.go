@@ -383,8 +383,18 @@ func (c *call) validateAssocRoles(roleArn, target string, disableTags bool) bool
 const podsPrincipal = "pods.eks.amazonaws.com"
 
 // trustAllowsPods evaluates Allow statements of a trust policy for principal
-// Service pods.eks.amazonaws.com (Conditions are ignored).
+// Service pods.eks.amazonaws.com (Conditions are ignored), as EKS checks a
+// role when an association is created or updated.
 func trustAllowsPods(doc string, needTag bool) bool {
+	return trustAllowsPodsWith(doc, needTag, nil, false)
+}
+
+// trustAllowsPodsWith is trustAllowsPods that, with conds, also evaluates
+// the statements' StringEquals and StringLike conditions on
+// aws:RequestTag/KEY against the session tags EKS Auth sends (nil when the
+// association disables them), as STS does when EKS Auth assumes the role.
+// Other condition keys and operators are not evaluated.
+func trustAllowsPodsWith(doc string, needTag bool, tags map[string]string, conds bool) bool {
 	var p struct {
 		Statement json.RawMessage
 	}
@@ -408,6 +418,9 @@ func trustAllowsPods(doc string, needTag bool) bool {
 		if pr == nil || !anyMatch(pr["Service"], func(v string) bool { return v == podsPrincipal }) {
 			continue
 		}
+		if conds && !requestTagConditionsMatch(s["Condition"], tags) {
+			continue
+		}
 		acts := s["Action"]
 		matches := func(want string) bool {
 			return anyMatch(acts, func(v string) bool {
@@ -418,6 +431,57 @@ func trustAllowsPods(doc string, needTag bool) bool {
 		tag = tag || matches("sts:TagSession")
 	}
 	return assume && (tag || !needTag)
+}
+
+// requestTagConditionsMatch evaluates a statement's StringEquals and
+// StringLike conditions on aws:RequestTag/KEY: each must find its tag with
+// one of the listed values.
+func requestTagConditionsMatch(cond any, tags map[string]string) bool {
+	ops, _ := cond.(map[string]any)
+	for op, keys := range ops {
+		like := strings.EqualFold(op, "StringLike")
+		if !like && !strings.EqualFold(op, "StringEquals") {
+			continue
+		}
+		km, _ := keys.(map[string]any)
+		for k, want := range km {
+			const prefix = "aws:requesttag/"
+			if !strings.HasPrefix(strings.ToLower(k), prefix) {
+				continue
+			}
+			got, ok := tags[k[len(prefix):]]
+			if !ok || !anyMatch(want, func(w string) bool {
+				if like {
+					return likeMatch(w, got)
+				}
+				return w == got
+			}) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// likeMatch is IAM's StringLike: * matches any run of characters (slashes
+// included), ? any one character.
+func likeMatch(pattern, s string) bool {
+	if pattern == "" {
+		return s == ""
+	}
+	switch pattern[0] {
+	case '*':
+		for i := 0; i <= len(s); i++ {
+			if likeMatch(pattern[1:], s[i:]) {
+				return true
+			}
+		}
+		return false
+	case '?':
+		return s != "" && likeMatch(pattern[1:], s[1:])
+	default:
+		return s != "" && s[0] == pattern[0] && likeMatch(pattern[1:], s[1:])
+	}
 }
 
 func anyMatch(v any, f func(string) bool) bool {

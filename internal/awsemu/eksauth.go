@@ -22,6 +22,20 @@ func PodIdentityToken(namespace, serviceAccount string) string {
 	return "awsemu:" + namespace + ":" + serviceAccount
 }
 
+// AssumeRoleForPod runs EKS Auth's AssumeRoleForPodIdentity for a pod of
+// the service account directly, outside the request log and the controls:
+// a test calls it at any moment (from SetAfterCall, say) to learn whether
+// pods get credentials then.
+func (s *Server) AssumeRoleForPod(cluster, namespace, serviceAccount string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &call{s: s, st: s.st, now: s.now(), service: "eks-auth", op: "AssumeRoleForPodIdentity"}
+	if _, e := c.assumeRoleForPod(cluster, PodIdentityToken(namespace, serviceAccount)); e != nil {
+		return fmt.Errorf("%s: %s", e.code, e.msg)
+	}
+	return nil
+}
+
 func eksAuthAssumeRole(c *call) {
 	name := c.params["name"]
 	c.resource = name
@@ -103,7 +117,7 @@ func (c *call) assumeRoleForPod(clusterName, token string) (*podCreds, *apiErr) 
 	if r == nil || (a.TargetRoleARN != "" && c.roleVisible(a.RoleARN) == nil) {
 		return nil, &apiErr{"AccessDeniedException", 400, "Unable to assume role " + roleArn}
 	}
-	if a.TargetRoleARN == "" && !trustAllowsPods(r.AssumeRolePolicy, !a.DisableSessionTags) {
+	if a.TargetRoleARN == "" && !trustAllowsPodsWith(r.AssumeRolePolicy, !a.DisableSessionTags, podSessionTags(cl, ns, sa, !a.DisableSessionTags), true) {
 		return nil, &apiErr{"AccessDeniedException", 400, "Trust policy of role " + roleArn + " does not allow pods.eks.amazonaws.com"}
 	}
 	cr, sess := c.st.podIdentitySession(cl, r, ns, sa, !a.DisableSessionTags, c.now)
@@ -123,10 +137,15 @@ func truncate(s string, n int) string {
 // service account ns/sa: a 6-hour session of role r, with EKS's session tags.
 func (st *state) podIdentitySession(cl *Cluster, r *Role, ns, sa string, sessionTags bool, now time.Time) (xCredentials, *Session) {
 	session := "eks-" + truncate(cl.Name, 20) + "-" + truncate(sa, 20) + "-" + st.randString("0123456789abcdef", 8)
-	var tags map[string]string
-	if sessionTags {
-		tags = map[string]string{"eks-cluster-arn": cl.ARN, "eks-cluster-name": cl.Name,
-			"kubernetes-namespace": ns, "kubernetes-service-account": sa}
+	return st.issueSession(r, session, "eks-auth:AssumeRoleForPodIdentity", podSessionTags(cl, ns, sa, sessionTags), now, 6*time.Hour)
+}
+
+// podSessionTags are the session tags EKS Auth sends (nil when the
+// association disables them).
+func podSessionTags(cl *Cluster, ns, sa string, sessionTags bool) map[string]string {
+	if !sessionTags {
+		return nil
 	}
-	return st.issueSession(r, session, "eks-auth:AssumeRoleForPodIdentity", tags, now, 6*time.Hour)
+	return map[string]string{"eks-cluster-arn": cl.ARN, "eks-cluster-name": cl.Name,
+		"kubernetes-namespace": ns, "kubernetes-service-account": sa}
 }

@@ -131,3 +131,37 @@ func TestEKSAuthSessionTagsRecorded(t *testing.T) {
 		t.Fatalf("session %+v", found)
 	}
 }
+
+// TestEKSAuthTrustConditions: EKS Auth's assume evaluates the trust's
+// conditions on request tags against the session tags it sends: a trust
+// restricted to a namespace and service account admits that service
+// account's pods only, and none when the association disables session tags.
+func TestEKSAuthTrustConditions(t *testing.T) {
+	t.Parallel()
+	c := newClients(t, nil)
+	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"],` +
+		`"Condition":{"StringEquals":{"aws:RequestTag/kubernetes-namespace":"carts","aws:RequestTag/kubernetes-service-account":"carts"},"StringLike":{"aws:RequestTag/eks-cluster-arn":"arn:aws:eks:*"}}}]}`
+	role := createRole(t, c, "scoped", trust)
+	for _, sa := range []string{"carts", "orders"} {
+		_, err := c.eks.CreatePodIdentityAssociation(ctx(t), &eks.CreatePodIdentityAssociationInput{ClusterName: aws.String(cluster),
+			Namespace: aws.String("carts"), ServiceAccount: aws.String(sa), RoleArn: aws.String(role)})
+		must(t, err)
+	}
+	if err := c.srv.AssumeRoleForPod(cluster, "carts", "carts"); err != nil {
+		t.Errorf("the service account the trust names: %v", err)
+	}
+	if err := c.srv.AssumeRoleForPod(cluster, "carts", "orders"); err == nil || !strings.Contains(err.Error(), "AccessDenied") {
+		t.Errorf("another service account: %v, want AccessDenied", err)
+	}
+	list, err := c.eks.ListPodIdentityAssociations(ctx(t), &eks.ListPodIdentityAssociationsInput{ClusterName: aws.String(cluster), ServiceAccount: aws.String("carts")})
+	must(t, err)
+	_, err = c.eks.UpdatePodIdentityAssociation(ctx(t), &eks.UpdatePodIdentityAssociationInput{ClusterName: aws.String(cluster),
+		AssociationId: list.Associations[0].AssociationId, DisableSessionTags: aws.Bool(true)})
+	must(t, err)
+	if err := c.srv.AssumeRoleForPod(cluster, "carts", "carts"); err == nil {
+		t.Error("session tags disabled: the trust's conditions cannot match, yet the assume succeeded")
+	}
+	if status, errType, _ := assumeForPod(t, c.srv, cluster, PodIdentityToken("carts", "carts")); status != 400 || errType != "AccessDeniedException" {
+		t.Errorf("over HTTP: %d %s, want 400 AccessDeniedException", status, errType)
+	}
+}

@@ -172,10 +172,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(latency):
 		case <-r.Context().Done():
+			// The client went away while the call was in transit: it
+			// never reached the service.
+			return
 		}
 	}
 
 	s.serveLocked(c, h, signed, authErr, service)
+	s.mu.Lock()
+	after := s.ctl.afterCall
+	s.mu.Unlock()
+	if after != nil {
+		after(LogEntry{Time: c.now, Service: c.service, Operation: c.op, Status: c.status, ErrorCode: c.errCode, Resource: c.resource})
+	}
 	if c.drop {
 		dropConnection(w)
 		return

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
 	"time"
@@ -184,7 +185,25 @@ func (e *NoCredentialsError) Detail() string {
 
 // New loads the AWS configuration, checks the credentials and calls
 // sts:GetCallerIdentity once to learn the account and partition.
+//
+// Its calls stop at the first interrupt (SIGINT, what Ctrl-C in a terminal
+// sends to the CLI and the provider alike). Terraform also asks the
+// provider to stop, which cancels ctx; OpenTofu (1.12) does not while a
+// provider is being configured: it holds the lock of its provider manager
+// through ConfigureProvider, and its StopProvider waits for that lock, so
+// a configure stuck on an endpoint that never answers would otherwise only
+// end at the response timeouts (about 30 s).
 func New(ctx context.Context, c Config) (*AWSClient, error) {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	client, err := newClient(ctx, c)
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		return nil, fmt.Errorf("interrupted while configuring the provider: %w", err)
+	}
+	return client, err
+}
+
+func newClient(ctx context.Context, c Config) (*AWSClient, error) {
 	cfg, err := config.LoadDefaultConfig(ctx, c.loadOptions()...)
 	if err != nil {
 		return nil, fmt.Errorf("loading AWS configuration: %w", err)

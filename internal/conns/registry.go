@@ -12,6 +12,26 @@ type PlanRegistry struct {
 	replaced map[string]string
 	claims   map[string]string
 	pending  map[string]int
+	tracked  map[string]bool
+}
+
+// MarkTracked records that the state tracks the object key (for example
+// "role/NAME"), as Read found it: a tainted object is read but planned as a
+// create, whose checks must not take it for someone else's.
+func (r *PlanRegistry) MarkTracked(key string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.tracked == nil {
+		r.tracked = map[string]bool{}
+	}
+	r.tracked[key] = true
+}
+
+// Tracked reports whether MarkTracked recorded key.
+func (r *PlanRegistry) Tracked(key string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tracked[key]
 }
 
 // MarkReplaced records that the object key (for example "role/NAME") is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -265,12 +266,12 @@ func lookupRoleNames(ctx context.Context, c *conns.AWSClient) (roleIndex, error)
 
 // checkRoleFree checks that the role a new resource would create does not
 // exist. Someone else's role is an error. A role carrying this resource's
-// ownership tag is never adopted at plan: with an association using it
-// (assocRoleARN), another Terraform state manages the service account, an
-// error; without one, it is what a failed or interrupted create left: a
-// warning, since a tainted instance of this state is deleted before the
-// create, and otherwise CreateRole stops the apply before any write.
-func checkRoleFree(ctx context.Context, c *conns.AWSClient, roleName, cluster, ns, sa, assocRoleARN string, diags *diag.Diagnostics) {
+// ownership tag is adopted only when its pending marker says it was left by
+// a create that can no longer be running (a warning says so); one whose
+// create may still be running is an error, as is a finished one (another
+// Terraform state manages the service account), unless this state tracks
+// it (a tainted instance, deleted before the create).
+func checkRoleFree(ctx context.Context, c *conns.AWSClient, roleName, cluster, ns, sa string, diags *diag.Diagnostics) {
 	names, err := lookupRoleNames(ctx, c)
 	if err != nil {
 		diags.AddError("Checking IAM Role", err.Error())
@@ -292,13 +293,22 @@ func checkRoleFree(ctx context.Context, c *conns.AWSClient, roleName, cluster, n
 		diags.AddAttributeError(path.Root("role_name"), e.Summary, e.DiagnosticDetail())
 		return
 	}
-	if assocRoleARN != "" {
+	p, until := rolePending(role, time.Now())
+	switch {
+	case c.Plan.Tracked("role/" + strings.ToLower(roleName)):
+		diags.AddAttributeWarning(path.Root("role_name"), "Role Left By An Earlier Create",
+			fmt.Sprintf("IAM role %s is what a failed create of this resource left, tracked in this state as tainted: the apply deletes it before creating it again.", roleName))
+	case p == pendingExpired:
+		diags.AddAttributeWarning(path.Root("role_name"), "Adopting A Role Left By An Interrupted Create",
+			fmt.Sprintf("IAM role %s carries this resource's ownership tag and the marker of a create that never finished (%s=%s, past): "+
+				"that create was interrupted after creating the role and before Terraform saved its state, and can no longer be running. "+
+				"The apply adopts the role, its inline policy and its association (when they exist), brings them to this configuration and records them in this state.",
+				roleName, pendingTagKey, until))
+	case p == pendingLive:
+		diags.AddAttributeError(path.Root("role_name"), createInProgressSummary, createInProgressDetail(roleName, until))
+	default:
 		diags.AddAttributeError(path.Root("role_name"), anotherStateSummary, anotherStateDetail(role, cluster, ns, sa))
-		return
 	}
-	diags.AddAttributeWarning(path.Root("role_name"), "Role Left By An Earlier Create",
-		fmt.Sprintf("IAM role %s exists with this resource's ownership tag but no association: a create of this resource failed or was interrupted. "+
-			"If this state tracks it as tainted, the apply deletes it first. Otherwise the apply stops before any write and says how to remove it.", roleName))
 }
 
 const anotherStateSummary = "Service Account Managed By Another State"
@@ -308,10 +318,10 @@ const anotherStateSummary = "Service Account Managed By Another State"
 func anotherStateDetail(role *iamtypes.Role, cluster, ns, sa string) string {
 	roleName := aws.ToString(role.RoleName)
 	return fmt.Sprintf("IAM role %s exists and carries this resource's ownership tag (%s=%s, create token %q), but this Terraform state does not track it. "+
-		"Either another Terraform state (another workspace, directory or backend) manages cluster %s, namespace %s, service account %s, "+
-		"or an apply of this configuration was interrupted after creating the role and before saving state.\n\n"+
+		"Its create finished, so another Terraform state (another workspace, directory or backend) manages cluster %s, namespace %s, service account %s, "+
+		"or a state that managed it was lost or the resource removed from it (terraform state rm).\n\n"+
 		"Two states must not manage one service account, so the role is not adopted. If it is another state's, remove this resource from this configuration. "+
-		"If it is left by an interrupted apply, delete what it made and apply again:\n"+
+		"If no state manages it any more, import it (terraform import with CLUSTER,ASSOCIATION_ID), or delete it and apply again:\n"+
 		"  aws eks list-pod-identity-associations --cluster-name %s --namespace %s --service-account %s   (delete the one using this role, if any)\n"+
 		"  aws iam delete-role-policy --role-name %s --policy-name %s\n"+
 		"  aws iam delete-role --role-name %s",

@@ -238,7 +238,7 @@ func (r *leastPrivilegeResource) Schema(ctx context.Context, _ resource.SchemaRe
 			},
 			"timeouts": timeouts.Attributes(ctx, timeouts.Opts{
 				Create: true, Update: true, Delete: true,
-				CreateDescription: "How long a create may take, as a duration such as `10m`. Defaults to `5m`. It also bounds the retries while a new role propagates in IAM (at most two minutes).",
+				CreateDescription: "How long a create may take, as a duration such as `10m`. Defaults to `5m`. It also bounds the retries while a new role propagates in IAM (at most two minutes), and sets how soon a later apply may adopt what a create killed before the state was saved left: after this time plus the clean-up time (as long again, at most two minutes).",
 				UpdateDescription: "How long an update may take, as a duration such as `10m`. Defaults to `5m`.",
 				DeleteDescription: "How long a destroy may take, as a duration such as `10m`. Defaults to `5m`.",
 			}),
@@ -309,7 +309,15 @@ func (r *leastPrivilegeResource) ValidateConfig(ctx context.Context, req resourc
 
 func (r *leastPrivilegeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
-		return // destroy
+		// Destroy: stop at plan what DeleteRole would refuse.
+		var state leastPrivilegeResourceModel
+		if req.State.Raw.IsNull() {
+			return
+		}
+		if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); !resp.Diagnostics.HasError() {
+			r.planDestroy(ctx, &state, &resp.Diagnostics)
+		}
+		return
 	}
 	var plan, config leastPrivilegeResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -328,6 +336,7 @@ func (r *leastPrivilegeResource) ModifyPlan(ctx context.Context, req resource.Mo
 		plan.RoleARN, plan.RoleUniqueID, plan.ClusterARN = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 		plan.AssociationID, plan.AssociationARN, plan.ID = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 		markReplaced(r.client, state)
+		r.planDestroy(ctx, state, &resp.Diagnostics)
 		claimSubject(r.client, &plan, state, true, &resp.Diagnostics)
 		r.planComputedReplacing(ctx, &plan, &config, state, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
@@ -385,7 +394,7 @@ func (r *leastPrivilegeResource) Create(ctx context.Context, req resource.Create
 	}
 
 	token := newCreateToken()
-	out, diags := r.create(ctx, &plan, token)
+	out, diags := r.create(ctx, &plan, token, timeout)
 	resp.Diagnostics.Append(diags...)
 	if out == nil {
 		return
@@ -428,6 +437,9 @@ func (r *leastPrivilegeResource) Read(ctx context.Context, req resource.ReadRequ
 		// "Missing Resource Identity After Read"): keep the one we had.
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, &prior)...)
 		return
+	}
+	if read.role != nil {
+		r.client.Plan.MarkTracked("role/" + strings.ToLower(aws.ToString(read.role.RoleName)))
 	}
 	if token := roleTag(read.role, createTokenTagKey); token != "" {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyCreateToken, createTokenBytes(token))...)

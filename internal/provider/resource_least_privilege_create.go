@@ -29,6 +29,66 @@ import (
 // through). It is not part of tags or tags_all.
 const createTokenTagKey = "podidentity:create-token"
 
+// pendingTagKey marks a role whose create has not finished. CreateRole
+// writes it and the create removes it once the role, its inline policy and
+// its association all exist. Its value (RFC 3339, UTC) is the time after
+// which the create that wrote it can no longer be running: its start plus
+// its create timeout plus the time its undo may take. A role that still
+// carries the marker after that time was left by a create that was killed
+// before the state was saved; the next create of the same resource adopts
+// it (pendingState). It is not part of tags or tags_all.
+const pendingTagKey = "podidentity:pending-until"
+
+// maxUndoTimeout bounds the clean-up of a failed create.
+const maxUndoTimeout = 2 * time.Minute
+
+// undoTimeout is how long the clean-up of a failed create may take: as long
+// as the create itself, at most maxUndoTimeout.
+func undoTimeout(createTimeout time.Duration) time.Duration {
+	return min(createTimeout, maxUndoTimeout)
+}
+
+// pendingUntilFor is the pending marker of a create starting now.
+func pendingUntilFor(now time.Time, createTimeout time.Duration) string {
+	return now.Add(createTimeout + undoTimeout(createTimeout)).UTC().Truncate(time.Second).Add(time.Second).Format(time.RFC3339)
+}
+
+// pendingState is what a role's pending marker says.
+type pendingState int
+
+const (
+	notPending     pendingState = iota // finished: no marker
+	pendingLive                        // its create may still be running
+	pendingExpired                     // its create can no longer be running
+)
+
+// rolePending reads a role's pending marker at now. An unreadable marker
+// counts as live: the role is not adopted.
+func rolePending(role *iamtypes.Role, now time.Time) (pendingState, string) {
+	v := roleTag(role, pendingTagKey)
+	if v == "" {
+		return notPending, ""
+	}
+	until, err := time.Parse(time.RFC3339, v)
+	if err != nil || !now.After(until) {
+		return pendingLive, v
+	}
+	return pendingExpired, v
+}
+
+// createInProgressSummary and createInProgressDetail refuse a role whose
+// create may still be running.
+const createInProgressSummary = "Create Of This Role In Progress"
+
+func createInProgressDetail(roleName, until string) string {
+	return fmt.Sprintf("IAM role %s carries this resource's ownership tag and the marker of a create that has not finished (%s=%s). "+
+		"Until that time an apply of this resource (from this or another Terraform state) may still be creating it, so it is not adopted and nothing was written.\n\n"+
+		"If that apply was interrupted, apply again after %s: the role, its inline policy and its association are then adopted into this state and brought to this configuration. "+
+		"The time is the interrupted create's start plus its create timeout (timeouts.create) plus the time its clean-up may take (as long again, at most 2 minutes). "+
+		"If another state is creating it, remove this resource from this configuration instead.",
+		roleName, pendingTagKey, until, until)
+}
+
 // newCreateToken is a random token for one create.
 func newCreateToken() string {
 	b := make([]byte, 12)
@@ -43,6 +103,11 @@ type creation struct {
 	plan    *leastPrivilegeResourceModel
 	token   string
 	tagsAll map[string]string
+	// pendingUntil is the role's pending marker; undoTimeout bounds undo.
+	pendingUntil string
+	undoTimeout  time.Duration
+	// adopting is set when the role is one an interrupted create left.
+	adopting bool
 
 	role        *iamtypes.Role
 	createdRole bool // by this create: undo deletes it
@@ -52,8 +117,8 @@ type creation struct {
 
 // create runs the steps. It returns a non-nil model only when something
 // remains to be tracked: the result, or what a failed undo left.
-func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivilegeResourceModel, token string) (*leastPrivilegeResourceModel, diag.Diagnostics) {
-	k := &creation{c: r.client, plan: plan, token: token}
+func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivilegeResourceModel, token string, timeout time.Duration) (*leastPrivilegeResourceModel, diag.Diagnostics) {
+	k := &creation{c: r.client, plan: plan, token: token, pendingUntil: pendingUntilFor(time.Now(), timeout), undoTimeout: undoTimeout(timeout)}
 	k.tagsAll = stringMap(ctx, plan.TagsAll, &k.diags)
 	if k.diags.HasError() {
 		return nil, k.diags
@@ -61,6 +126,9 @@ func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivileg
 	if err := k.ensureRole(ctx); err != nil {
 		k.diags.AddError(err.summary, err.detail)
 		return nil, k.diags
+	}
+	if k.adopting {
+		return r.adopt(ctx, k)
 	}
 	if err := k.putRolePolicy(ctx); err != nil {
 		return k.undo(ctx, err)
@@ -73,7 +141,70 @@ func (r *leastPrivilegeResource) create(ctx context.Context, plan *leastPrivileg
 	out := *plan
 	setRoleAttributes(&out, k.role)
 	setAssociationAttributes(&out, assoc)
+	k.finish(ctx)
 	return &out, k.diags
+}
+
+// finish removes the role's pending marker: the three objects exist, and
+// Terraform saves them in state as soon as Create returns. If that fails,
+// the error keeps the resource in state as tainted (the next apply
+// replaces it) rather than leave a finished role that another state could
+// take for an interrupted create's.
+func (k *creation) finish(ctx context.Context) {
+	if k.plan.brownfield() {
+		return
+	}
+	roleName := k.plan.RoleName.ValueString()
+	if _, err := k.c.IAM.UntagRole(ctx, &iam.UntagRoleInput{RoleName: aws.String(roleName), TagKeys: []string{pendingTagKey}}); err != nil {
+		k.diags.AddError("Finishing IAM Role",
+			fmt.Sprintf("IAM Role (%s): removing the %s tag that marks an unfinished create: %s. The role, its policy and its association exist and are kept in state as tainted; the next apply replaces them.", roleName, pendingTagKey, err))
+	}
+}
+
+// adopt finishes what an interrupted create of this resource left: the
+// role (its pending marker expired), its inline policy and its association
+// if they exist. It first claims the role with this create's token and
+// pending marker, so that another apply sees a create in progress; then it
+// reads what exists as Read does and brings it to the plan as Update does
+// (the writes in the same order), and removes the marker. On failure what
+// exists is kept in state, tainted: the next apply replaces it.
+func (r *leastPrivilegeResource) adopt(ctx context.Context, k *creation) (*leastPrivilegeResourceModel, diag.Diagnostics) {
+	plan, c := k.plan, r.client
+	roleName, roleARN := plan.RoleName.ValueString(), aws.ToString(k.role.Arn)
+	tflog.Info(ctx, "adopting the role an interrupted create left", map[string]any{"role": roleName, "pending_until": roleTag(k.role, pendingTagKey)})
+	if _, err := c.IAM.TagRole(ctx, &iam.TagRoleInput{RoleName: aws.String(roleName), Tags: []iamtypes.Tag{
+		{Key: aws.String(createTokenTagKey), Value: aws.String(k.token)},
+		{Key: aws.String(pendingTagKey), Value: aws.String(k.pendingUntil)},
+	}}); err != nil {
+		k.diags.AddError("tagging IAM Role", fmt.Sprintf("IAM Role (%s): claiming the role an interrupted create left: %s", roleName, err))
+		return nil, k.diags
+	}
+	found := *plan
+	found.AssociationID, found.AssociationARN, found.ID = types.StringNull(), types.StringNull(), types.StringNull()
+	a, err := findAssociationForServiceAccount(ctx, c.EKS, plan.ClusterName.ValueString(), plan.Namespace.ValueString(), plan.ServiceAccount.ValueString())
+	switch {
+	case err == nil && roleKey(aws.ToString(a.RoleArn)) == roleKey(roleARN):
+		setAssociationAttributes(&found, a)
+	case err != nil && !isNotFound(err):
+		k.diags.AddError("reading EKS Pod Identity Association", associationDetail(plan, roleARN, err))
+		return nil, k.diags
+	}
+	read, d := r.read(ctx, &found)
+	k.diags.Append(d...)
+	if k.diags.HasError() {
+		return nil, k.diags
+	}
+	if read.gone != "" {
+		k.diags.AddError("Adopting IAM Role", read.gone)
+		return nil, k.diags
+	}
+	out, d := r.update(ctx, plan, &found, read.drift)
+	k.diags.Append(d...)
+	if k.diags.HasError() {
+		return out, k.diags
+	}
+	k.finish(ctx)
+	return out, k.diags
 }
 
 // stepError is a failed step, worded as the AWS provider words it.
@@ -102,16 +233,23 @@ func (k *creation) ensureRole(ctx context.Context) *stepError {
 	}
 	cluster, ns, sa := k.plan.ClusterName.ValueString(), k.plan.Namespace.ValueString(), k.plan.ServiceAccount.ValueString()
 	existing, ferr := findRoleByName(ctx, k.c.IAM, roleName)
-	switch {
-	case ferr == nil && roleTag(existing, ownerTagKey) == ownerTagValue(cluster, ns, sa) && roleTag(existing, createTokenTagKey) != k.token:
-		return &stepError{anotherStateSummary, anotherStateDetail(existing, cluster, ns, sa)}
-	case ferr != nil || roleTag(existing, createTokenTagKey) != k.token:
+	if ferr != nil || roleTag(existing, ownerTagKey) != ownerTagValue(cluster, ns, sa) {
 		e := leastpriv.RoleExists(roleName, cluster, ns, sa)
 		return &stepError{e.Summary, e.DiagnosticDetail()}
 	}
-	tflog.Info(ctx, "CreateRole was retried after its first attempt went through; adopting the role it made", map[string]any{"role": roleName})
-	k.role, k.createdRole = existing, true
-	return nil
+	if roleTag(existing, createTokenTagKey) == k.token {
+		tflog.Info(ctx, "CreateRole was retried after its first attempt went through; adopting the role it made", map[string]any{"role": roleName})
+		k.role, k.createdRole = existing, true
+		return nil
+	}
+	switch p, until := rolePending(existing, time.Now()); p {
+	case pendingExpired:
+		k.role, k.adopting = existing, true
+		return nil
+	case pendingLive:
+		return &stepError{createInProgressSummary, createInProgressDetail(roleName, until)}
+	}
+	return &stepError{anotherStateSummary, anotherStateDetail(existing, cluster, ns, sa)}
 }
 
 func (k *creation) createRoleInput() *iam.CreateRoleInput {
@@ -119,7 +257,8 @@ func (k *creation) createRoleInput() *iam.CreateRoleInput {
 	tags := iamTags(k.tagsAll)
 	tags = append(tags,
 		iamtypes.Tag{Key: aws.String(ownerTagKey), Value: aws.String(ownerTagValue(p.ClusterName.ValueString(), p.Namespace.ValueString(), p.ServiceAccount.ValueString()))},
-		iamtypes.Tag{Key: aws.String(createTokenTagKey), Value: aws.String(k.token)})
+		iamtypes.Tag{Key: aws.String(createTokenTagKey), Value: aws.String(k.token)},
+		iamtypes.Tag{Key: aws.String(pendingTagKey), Value: aws.String(k.pendingUntil)})
 	if order := tablesOrder(grantARNs(context.Background(), p.DynamoDBTables)); order != "" {
 		tags = append(tags, iamtypes.Tag{Key: aws.String(tablesOrderTagKey), Value: aws.String(order)})
 	}
@@ -212,7 +351,7 @@ func createOrAdoptAssociation(ctx context.Context, c *conns.AWSClient, input *ek
 // create's context may be what ran out.
 func (k *creation) undo(ctx context.Context, failed *stepError) (*leastPrivilegeResourceModel, diag.Diagnostics) {
 	k.diags.AddError(failed.summary, failed.detail)
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), k.undoTimeout)
 	defer cancel()
 	roleName := k.plan.RoleName.ValueString()
 	var undoErrs []string

@@ -25,7 +25,7 @@ func (r *leastPrivilegeResource) delete(ctx context.Context, state *leastPrivile
 	cluster, assocID, roleName := state.ClusterName.ValueString(), state.AssociationID.ValueString(), state.RoleName.ValueString()
 	if !state.brownfield() && roleName != "" {
 		if err := checkNothingAttached(ctx, c.IAM, roleName); err != nil {
-			diags.AddError("Role Has Policies Attached Outside Terraform", err.Error())
+			diags.AddError(attachedSummary, err.Error())
 			return diags
 		}
 	}
@@ -58,9 +58,11 @@ func (r *leastPrivilegeResource) delete(ctx context.Context, state *leastPrivile
 // checkNothingAttached fails when managed policies are attached to the
 // role: they are not this resource's to detach (they may grant what another
 // team relies on), and DeleteRole would refuse after the association and
-// the inline policy were already gone.
+// the inline policy were already gone. The plan of a destroy or a
+// replacement checks the same (planDestroy); this catches a policy
+// attached between the plan and the apply.
 func checkNothingAttached(ctx context.Context, conn *iam.Client, roleName string) error {
-	out, err := conn.ListAttachedRolePolicies(ctx, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roleName)})
+	arns, err := attachedPolicies(ctx, conn, roleName)
 	if isAccessDenied(err) {
 		// A destroy must not need more than the writes it makes: without
 		// iam:ListAttachedRolePolicies, DeleteRole still reports the
@@ -68,28 +70,77 @@ func checkNothingAttached(ctx context.Context, conn *iam.Client, roleName string
 		tflog.Warn(ctx, "not allowed to list the role's managed policies; not checked before deleting", map[string]any{"role": roleName})
 		return nil
 	}
-	if isAWSErr[*iamtypes.NoSuchEntityException](err) {
-		return nil
-	}
 	if err != nil {
-		return fmt.Errorf("listing the managed policies of IAM Role (%s): %w", roleName, err)
+		return err
 	}
-	if len(out.AttachedPolicies) == 0 {
+	if len(arns) == 0 {
 		return nil
 	}
+	return errors.New(attachedDetail(roleName, arns))
+}
+
+// attachedPolicies lists the ARNs of the managed policies attached to a
+// role; none when the role is gone.
+func attachedPolicies(ctx context.Context, conn *iam.Client, roleName string) ([]string, error) {
 	var arns []string
-	for _, p := range out.AttachedPolicies {
-		arns = append(arns, aws.ToString(p.PolicyArn))
+	p := iam.NewListAttachedRolePoliciesPaginator(conn, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(roleName)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if isAWSErr[*iamtypes.NoSuchEntityException](err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing the managed policies of IAM Role (%s): %w", roleName, err)
+		}
+		for _, a := range page.AttachedPolicies {
+			arns = append(arns, aws.ToString(a.PolicyArn))
+		}
 	}
-	return fmt.Errorf("IAM role %s has managed policies attached outside this resource: %s. Nothing was deleted. "+
-		"Detach them (aws iam detach-role-policy --role-name %s --policy-arn ARN), or remove them from the configuration that attached them, then destroy again",
-		roleName, strings.Join(arns, ", "), roleName)
+	return arns, nil
+}
+
+const attachedSummary = "Role Has Policies Attached Outside Terraform"
+
+// attachedDetail says which managed policies stop a destroy, and the ways
+// out.
+func attachedDetail(roleName string, arns []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "IAM role %s has managed policies attached outside this resource: %s. "+
+		"Destroying the resource deletes the role, which IAM refuses while they are attached, and they are not this resource's to detach (they may grant what someone else relies on). Nothing was deleted.\n\n"+
+		"To destroy the role, detach them first (or remove them from the configuration that attached them), then plan again:\n", roleName, strings.Join(arns, ", "))
+	for _, a := range arns {
+		fmt.Fprintf(&b, "  aws iam detach-role-policy --role-name %s --policy-arn %s\n", roleName, a)
+	}
+	b.WriteString("\nTo keep the role and what is attached to it, stop managing the resource instead of destroying it: " +
+		"a removed block with lifecycle { destroy = false } (Terraform 1.7+, OpenTofu 1.7+), or terraform state rm. " +
+		"For a replacement (cluster_name, role_name or role_path changed), put the argument back.")
+	return b.String()
 }
 
 // isAccessDenied reports IAM's AccessDenied and EKS's AccessDeniedException.
 func isAccessDenied(err error) bool {
 	var api interface{ ErrorCode() string }
 	return errors.As(err, &api) && strings.HasPrefix(api.ErrorCode(), "AccessDenied")
+}
+
+// planDestroy fails the plan of a destroy or a replacement of state when
+// the role it would delete has managed policies attached outside this
+// resource, before anything is deleted. Only such plans call
+// ListAttachedRolePolicies; a refresh makes no extra call.
+func (r *leastPrivilegeResource) planDestroy(ctx context.Context, state *leastPrivilegeResourceModel, diags *diag.Diagnostics) {
+	roleName := state.RoleName.ValueString()
+	if r.client == nil || state.brownfield() || roleName == "" {
+		return
+	}
+	arns, err := attachedPolicies(ctx, r.client.IAM, roleName)
+	switch {
+	case isAccessDenied(err):
+		tflog.Warn(ctx, "not allowed to list the role's managed policies; not checked at plan", map[string]any{"role": roleName})
+	case err != nil:
+		diags.AddWarning("Checking IAM Role", err.Error()+". The apply checks again before deleting anything.")
+	case len(arns) > 0:
+		diags.AddError(attachedSummary, attachedDetail(roleName, arns))
+	}
 }
 
 func deleteRolePolicy(ctx context.Context, conn *iam.Client, roleName string) error {

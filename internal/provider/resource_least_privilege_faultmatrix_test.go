@@ -36,7 +36,7 @@ func TestAccLeastPrivilege_faultMatrix(t *testing.T) {
 	phases := map[string]phase{
 		"create": {from: "", to: "a", ops: []string{
 			"eks:DescribeCluster", "eks:DescribeAddon", "eks:ListPodIdentityAssociations", "iam:ListRoles", "dynamodb:DescribeTable",
-			"iam:CreateRole", "iam:PutRolePolicy", "eks:CreatePodIdentityAssociation",
+			"iam:CreateRole", "iam:PutRolePolicy", "eks:CreatePodIdentityAssociation", "iam:UntagRole",
 		}, deniedOK: map[string]bool{"dynamodb:DescribeTable": true, "iam:ListRoles": true}},
 		"read": {from: "a", to: "a", ops: []string{"eks:DescribePodIdentityAssociation", "iam:GetRole", "iam:GetRolePolicy"}},
 		"move": {from: "a", to: "b", ops: []string{

@@ -363,7 +363,7 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 	if plan.ClusterARN.IsUnknown() || plan.ClusterARN.IsNull() {
 		plan.ClusterARN = types.StringValue(aws.ToString(facts.cluster.Arn))
 	}
-	assocRoleARN := r.checkAssociationFree(ctx, plan, prior, facts, diags)
+	r.checkAssociationFree(ctx, plan, prior, facts, diags)
 	if !facts.agentInstalled {
 		w := leastpriv.PodIdentityAgentMissing(cluster)
 		diags.AddWarning(w.Summary, w.DiagnosticDetail())
@@ -377,7 +377,7 @@ func (r *leastPrivilegeResource) checkAPI(ctx context.Context, plan, state, prio
 		return r.checkExistingRole(ctx, plan, state, facts, diags) && complete
 	}
 	if state == nil && c.Plan.Replaced("role/"+roleName) != roleName {
-		checkRoleFree(ctx, c, roleName, cluster, ns, sa, assocRoleARN, diags)
+		checkRoleFree(ctx, c, roleName, cluster, ns, sa, diags)
 	}
 	return complete
 }
@@ -503,28 +503,27 @@ func (r *leastPrivilegeResource) checkNoForeignPolicy(ctx context.Context, plan 
 // checkAssociationFree reports another association for the namespace and
 // service account. One that points at this resource's role name is not an
 // error here: the role was deleted outside Terraform (the association is
-// adopted at create) or another state owns both (checkRoleFree says so).
-// It returns the role ARN of such an association.
-func (r *leastPrivilegeResource) checkAssociationFree(ctx context.Context, plan, prior *leastPrivilegeResourceModel, facts *clusterFacts, diags *diag.Diagnostics) string {
+// adopted at create), an interrupted create left both (adopted), or
+// another state owns both (checkRoleFree says which).
+func (r *leastPrivilegeResource) checkAssociationFree(ctx context.Context, plan, prior *leastPrivilegeResourceModel, facts *clusterFacts, diags *diag.Diagnostics) {
 	c := r.client
 	cluster, ns, sa := plan.ClusterName.ValueString(), plan.Namespace.ValueString(), plan.ServiceAccount.ValueString()
 	existing, ok := facts.associations[ns+"/"+sa]
 	if !ok {
-		return ""
+		return
 	}
 	id := aws.ToString(existing.AssociationId)
 	if prior != nil && id == prior.AssociationID.ValueString() || c.Plan.Replaced("association/"+cluster+"/"+ns+"/"+sa) == id {
-		return ""
+		return
 	}
 	if !plan.RoleName.IsUnknown() {
 		a, err := findPodIdentityAssociationByTwoPartKey(ctx, c.EKS, cluster, id)
 		if err == nil && roleKey(aws.ToString(a.RoleArn)) == roleKey(fmt.Sprintf("arn:%s:iam::%s:role/%s", c.Partition, c.AccountID, plan.RoleName.ValueString())) {
-			return aws.ToString(a.RoleArn)
+			return
 		}
 	}
 	e := leastpriv.AssociationExists(id, cluster, ns, sa)
 	diags.AddError(e.Summary, e.DiagnosticDetail())
-	return ""
 }
 
 // grantActions is the action list of a grant: explicit actions, or those of

@@ -158,11 +158,11 @@ func (r *leastPrivilegeResource) setRoleFromRemote(ctx context.Context, m *least
 }
 
 // userTags are a role's tags without the resource's own (ownership, create
-// token).
+// token, tables order, pending marker).
 func userTags(tags []iamtypes.Tag) map[string]string {
 	out := map[string]string{}
 	for _, t := range tags {
-		if k := aws.ToString(t.Key); k != ownerTagKey && k != createTokenTagKey && k != tablesOrderTagKey {
+		if k := aws.ToString(t.Key); k != ownerTagKey && k != createTokenTagKey && k != tablesOrderTagKey && k != pendingTagKey {
 			out[k] = aws.ToString(t.Value)
 		}
 	}
