@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,7 +77,7 @@ func TestAccLeastPrivilege_validateErrors(t *testing.T) {
 			`(?s)max_session_duration.*between 3600 and 43200`},
 	}
 	var steps []resource.TestStep
-	for _, name := range lpSortedKeys(cases) {
+	for _, name := range slices.Sorted(maps.Keys(cases)) {
 		c := cases[name]
 		steps = append(steps, resource.TestStep{
 			Config:      lpHCL(env, c.body),
@@ -132,7 +134,7 @@ func TestAccLeastPrivilege_brownfieldRejects(t *testing.T) {
 		"shared":            `(?s)Role Already Has This Resource's Policy.*overwrite each other's grant`,
 	}
 	var steps []resource.TestStep
-	for _, role := range lpSortedKeys(cases) {
+	for _, role := range slices.Sorted(maps.Keys(cases)) {
 		steps = append(steps, resource.TestStep{
 			Config: lpHCL(env, fmt.Sprintf("  cluster_name = %q\n  namespace = \"carts\"\n  service_account = \"carts\"\n  existing_role_name = %q\n  dynamodb_tables = [{ arn = %q }]",
 				env.ClusterName, role, env.TableARN)),

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"os"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -490,15 +489,6 @@ func TestAccLeastPrivilege_importBadID(t *testing.T) {
 			},
 		},
 	})
-}
-
-func lpSortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // lpErr compiles an expected-error pattern whose spaces match any run of
