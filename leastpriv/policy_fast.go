@@ -1,42 +1,45 @@
 package leastpriv
 
 import (
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/internal/jsonscan"
 	"io"
 	"slices"
-	"strings"
 	"sync"
+	"unicode/utf8"
 
-	"github.com/go-json-experiment/json/jsontext"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/internal/jsonscan"
 )
 
 // parsePolicyFast is ParsePolicy for the common case: a valid document
-// without duplicated names, walked with jsontext straight into a Policy,
-// without decoding into generic values first. It returns false for
-// anything it does not read exactly as ParsePolicy would (any error,
-// duplicated or unknown names, invalid UTF-8...): ParsePolicy then runs its
-// reference path, which gives the same result and error as before.
+// walked with jsonscan.Scanner (the plan reader's scanner) straight into a
+// Policy, without decoding into generic values first; a duplicated name's
+// last value wins, as in encoding/json. It returns false for anything it
+// does not read exactly as ParsePolicy would (any error, unknown names,
+// invalid UTF-8, escaped surrogates...): ParsePolicy then runs its
+// reference path, which gives the same result and error. FuzzParsePolicy
+// holds the two paths equal.
 func parsePolicyFast(doc string) (*Policy, bool) {
-	d := policyDecoders.Get().(*jsontext.Decoder) //nolint:forcetypeassert // only *jsontext.Decoder is stored
-	r := strings.NewReader(doc)
-	d.Reset(r)
+	if !utf8.ValidString(doc) {
+		return nil, false
+	}
+	d := policyScanners.Get().(*jsonscan.Scanner) //nolint:forcetypeassert // only *jsonscan.Scanner is stored
+	d.Reset([]byte(doc))
 	p, ok := policyFastTop(d)
 	if ok {
-		if _, err := d.ReadToken(); err != io.EOF {
-			ok = false
-		}
+		// Nothing but white space after the document's value.
+		_, err := d.ReadToken()
+		ok = err == io.EOF
 	}
-	d.Reset(strings.NewReader(""))
-	policyDecoders.Put(d)
+	d.Reset(nil)
+	policyScanners.Put(d)
 	if !ok {
 		return nil, false
 	}
 	return p, true
 }
 
-var policyDecoders = sync.Pool{New: func() any { return jsontext.NewDecoder(strings.NewReader("")) }}
+var policyScanners = sync.Pool{New: func() any { return jsonscan.NewScanner(nil) }}
 
-func policyFastTop(d *jsontext.Decoder) (*Policy, bool) {
+func policyFastTop(d *jsonscan.Scanner) (*Policy, bool) {
 	if d.PeekKind() != '{' {
 		return nil, false
 	}
@@ -105,7 +108,7 @@ func policyFastTop(d *jsontext.Decoder) (*Policy, bool) {
 }
 
 // policyFastKey reads an object member name.
-func policyFastKey(d *jsontext.Decoder) (string, bool) {
+func policyFastKey(d *jsonscan.Scanner) (string, bool) {
 	raw, err := d.ReadValue()
 	if err != nil {
 		return "", false
@@ -114,7 +117,7 @@ func policyFastKey(d *jsontext.Decoder) (string, bool) {
 }
 
 // policyFastStr reads a string value.
-func policyFastStr(d *jsontext.Decoder) (string, bool) {
+func policyFastStr(d *jsonscan.Scanner) (string, bool) {
 	if d.PeekKind() != '"' {
 		return "", false
 	}
@@ -126,7 +129,7 @@ func policyFastStr(d *jsontext.Decoder) (string, bool) {
 }
 
 // policyFastStrList reads a string or a list of strings (parseStringList).
-func policyFastStrList(d *jsontext.Decoder) ([]string, bool) {
+func policyFastStrList(d *jsonscan.Scanner) ([]string, bool) {
 	switch d.PeekKind() {
 	case '"':
 		s, ok := policyFastStr(d)
@@ -155,7 +158,7 @@ func policyFastStrList(d *jsontext.Decoder) ([]string, bool) {
 	return slices.Clip(out), true
 }
 
-func policyFastStatement(d *jsontext.Decoder) (Statement, bool) {
+func policyFastStatement(d *jsonscan.Scanner) (Statement, bool) {
 	var st Statement
 	if _, err := d.ReadToken(); err != nil {
 		return st, false
@@ -206,7 +209,7 @@ func policyFastStatement(d *jsontext.Decoder) (Statement, bool) {
 	return st, true
 }
 
-func policyFastPrincipal(d *jsontext.Decoder) (*Principal, bool) {
+func policyFastPrincipal(d *jsonscan.Scanner) (*Principal, bool) {
 	switch d.PeekKind() {
 	case '"':
 		s, ok := policyFastStr(d)
@@ -239,7 +242,7 @@ func policyFastPrincipal(d *jsontext.Decoder) (*Principal, bool) {
 	return p, true
 }
 
-func policyFastCondition(d *jsontext.Decoder) (map[string]map[string][]string, bool) {
+func policyFastCondition(d *jsonscan.Scanner) (map[string]map[string][]string, bool) {
 	if d.PeekKind() != '{' {
 		return nil, false
 	}
@@ -279,7 +282,7 @@ func policyFastCondition(d *jsontext.Decoder) (map[string]map[string][]string, b
 }
 
 // policyFastConditionValues is parseConditionValues.
-func policyFastConditionValues(d *jsontext.Decoder) ([]string, bool) {
+func policyFastConditionValues(d *jsonscan.Scanner) ([]string, bool) {
 	scalar := func() (string, bool) {
 		switch d.PeekKind() {
 		case '"':

@@ -20,9 +20,8 @@ import (
 // decodePlanStream (read.go) walks the plan with encoding/json's token
 // API, which scans every byte of a 50 MB plan three or four times at about
 // 100-200 MB/s. This reader instead reads the plan into memory once and
-// walks it with the jsontext decoder of github.com/go-json-experiment/json
-// (the future encoding/json/v2), which validates and skips values several
-// times faster:
+// walks it with jsonscan.Scanner, which validates and skips values several
+// times faster (jsonscan's FuzzScanner holds it to jsontext's reading):
 //
 //   - sections the checker does not need (planned_values, resource_drift,
 //     output_changes, checks, relevant_attributes...) are skipped as raw
@@ -41,7 +40,9 @@ import (
 // same way: for anything else (a syntax or type error, invalid UTF-8, a
 // duplicated or case-folded field name, an unexpected shape...) decodePlan
 // runs decodePlanStream on the same bytes, which gives the same result and
-// errors, offsets included, as before. Memory: the plan's bytes plus the
+// errors, offsets included. There is no third reader: what the scanner
+// declines (escaped surrogates, nesting deeper than 1000) is read by
+// decodePlanStream. Memory: the plan's bytes plus the
 // kept attributes, about 1.2x the plan's size.
 
 // errPlanFallback makes decodePlan use decodePlanStream.
@@ -112,7 +113,7 @@ func planReadAll(r io.Reader) ([]byte, error) {
 // planFast is the state of one fast read.
 type planFast struct {
 	buf []byte
-	d   jsonscan.Tokens
+	d   *jsonscan.Scanner
 	p   *planData
 	// items are the entries of resource_changes and prior_state in
 	// document order; jobs feeds the pruning workers.
@@ -149,25 +150,19 @@ type planFastItem struct {
 	err                         error
 }
 
-func planJSONOptions() jsontext.Options {
-	// Duplicate names are accepted here as encoding/json does; the walk
-	// declines duplicated fields of the entries it decodes itself.
-	return jsontext.AllowDuplicateNames(true)
-}
-
 // decodePlanFast reads buf, or returns an error (errPlanFallback or another)
-// when decodePlanStream must read it instead.
+// when decodePlanStream must read it instead: jsonscan.Scanner declines
+// what it does not read exactly as encoding/json does. The input's UTF-8 is
+// checked on another core meanwhile: the walk's result is only kept if it
+// is valid.
 func decodePlanFast(buf []byte) (*planData, error) {
-	// jsonscan.Scanner first; what it declines, jsontext reads. The input's
-	// UTF-8 is checked on another core meanwhile: the scanner's result is
-	// only kept if it is valid.
 	valid := make(chan bool, 1)
 	go func() { valid <- utf8.Valid(buf) }()
 	p, err := decodePlanFastWith(buf, jsonscan.NewScanner(buf))
-	if <-valid && err == nil {
-		return p, nil
+	if !<-valid && err == nil {
+		err = errPlanFallback
 	}
-	return decodePlanFastWith(buf, jsontext.NewDecoder(bytes.NewBuffer(buf), planJSONOptions()))
+	return p, err
 }
 
 // planFastBatch is how many items the walk hands to a worker at once.
@@ -208,7 +203,7 @@ func (f *planFast) prune(sub *jsonscan.Scanner, it *planFastItem) {
 }
 
 // decodePlanFastWith is decodePlanFast reading the tokens of buf from d.
-func decodePlanFastWith(buf []byte, d jsonscan.Tokens) (p *planData, err error) {
+func decodePlanFastWith(buf []byte, d *jsonscan.Scanner) (p *planData, err error) {
 	f := &planFast{
 		buf: buf,
 		d:   d,

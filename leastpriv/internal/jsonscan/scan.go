@@ -1,5 +1,5 @@
-// Package jsonscan is the fast path of the plan reader (package tfplan):
-// a JSON scanner over a document held in memory, and a decoder of
+// Package jsonscan is the fast path of the plan reader (package tfplan)
+// and of leastpriv's policy parser: a JSON scanner over a document held in memory, and a decoder of
 // validated JSON values to any. Both decline (ErrDecline) what they cannot
 // read exactly as encoding/json does; the caller then uses its reference
 // reader.
@@ -17,23 +17,13 @@ import (
 // the caller reads it with its reference reader instead.
 var ErrDecline = errors.New("jsonscan: the fast JSON reader declined the input")
 
-// Tokens is what the fast plan walk needs of a JSON decoder: a
-// *jsontext.Decoder (configured with planJSONOptions) or a *Scanner.
-type Tokens interface {
-	PeekKind() jsontext.Kind
-	ReadToken() (jsontext.Token, error)
-	ReadValue() (jsontext.Value, error)
-	SkipValue() error
-	InputOffset() int64
-}
-
-// Scanner is a JSON scanner over a plan held in memory, for the fast
-// walk: the same tokens and values as a jsontext.Decoder with duplicate
-// names allowed, several times faster since it only does what the walk
-// needs. It is stricter, never laxer, than jsontext: it declines
-// (ErrDecline) what it does not validate itself (escaped surrogates,
-// deep nesting; the caller checks the UTF-8), and decodePlanFast then
-// walks the plan again with jsontext.
+// Scanner is a JSON scanner over a document held in memory (a plan, a
+// policy): the same tokens and values as a jsontext.Decoder with duplicate
+// names allowed, several times faster since it only does what the fast
+// walks need. It is stricter, never laxer, than jsontext: it declines
+// (ErrDecline) what it does not validate itself (escaped surrogates, deep
+// nesting; the caller checks the UTF-8), and the caller then reads the
+// document with its encoding/json reference reader.
 type Scanner struct {
 	buf []byte
 	pos int
@@ -66,7 +56,6 @@ func NewScanner(buf []byte) *Scanner {
 	return &Scanner{buf: buf, stack: make([]byte, 0, 32)}
 }
 
-// reset has s scan buf, known to be valid UTF-8.
 // Reset makes s scan buf from the start.
 func (s *Scanner) Reset(buf []byte) {
 	*s = Scanner{buf: buf, stack: s.stack[:0]}

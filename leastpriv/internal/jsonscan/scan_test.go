@@ -12,10 +12,18 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 )
 
+// tokens is what walk reads from: a *Scanner or the *jsontext.Decoder it
+// is compared with.
+type tokens interface {
+	PeekKind() jsontext.Kind
+	ReadToken() (jsontext.Token, error)
+	ReadValue() (jsontext.Value, error)
+}
+
 // walk walks a whole document as the fast plan walk does (names
 // and scalars with ReadValue, containers with ReadToken, some values
 // skipped whole) and records what it read.
-func walk(d Tokens) (string, error) {
+func walk(d tokens) (string, error) {
 	var out strings.Builder
 	var value func(skip bool) error
 	value = func(skip bool) error {
