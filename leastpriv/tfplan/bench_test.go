@@ -3,10 +3,11 @@ package tfplan_test
 import (
 	"bytes"
 	"fmt"
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/tfplan"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/tfplan"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/bench/planfixture"
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"

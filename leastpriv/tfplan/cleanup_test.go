@@ -2,11 +2,12 @@ package tfplan
 
 import (
 	"encoding/json"
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 )
 
 // editPlan loads a scenario plan, lets edit change it, and reviews the

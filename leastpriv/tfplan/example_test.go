@@ -2,6 +2,7 @@ package tfplan_test
 
 import (
 	"fmt"
+
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/tfplan"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"

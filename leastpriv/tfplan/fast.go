@@ -3,13 +3,14 @@ package tfplan
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/internal/jsonscan"
 	"io"
 	"os"
 	"runtime"
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/internal/jsonscan"
 
 	"github.com/go-json-experiment/json/jsontext"
 	tfjson "github.com/hashicorp/terraform-json"

@@ -2,14 +2,15 @@ package tfplan
 
 import (
 	"bytes"
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/internal/jsonscan"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv/internal/jsonscan"
 
 	"github.com/eks-podidentity/terraform-provider-podidentity/bench/planfixture"
 )

@@ -1,9 +1,10 @@
 package tfplan
 
 import (
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"strings"
 	"testing"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 
 	tfjson "github.com/hashicorp/terraform-json"
 )

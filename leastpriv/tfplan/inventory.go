@@ -2,10 +2,11 @@ package tfplan
 
 import (
 	"fmt"
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 
 	tfjson "github.com/hashicorp/terraform-json"
 )

@@ -3,8 +3,9 @@ package tfplan
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"sort"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 
 	tfjson "github.com/hashicorp/terraform-json"
 )

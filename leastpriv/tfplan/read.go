@@ -5,11 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"io"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 
 	tfjson "github.com/hashicorp/terraform-json"
 )

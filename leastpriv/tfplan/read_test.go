@@ -4,13 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 )
 
 func TestReadErrors(t *testing.T) {

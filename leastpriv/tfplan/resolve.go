@@ -2,9 +2,10 @@ package tfplan
 
 import (
 	"fmt"
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"strconv"
 	"strings"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 
 	tfjson "github.com/hashicorp/terraform-json"
 )

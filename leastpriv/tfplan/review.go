@@ -1,9 +1,10 @@
 package tfplan
 
 import (
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"io"
 	"os"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 )
 
 // Review reads a JSON plan (the output of `terraform show -json

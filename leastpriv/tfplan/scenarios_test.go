@@ -2,12 +2,13 @@ package tfplan
 
 import (
 	"encoding/json"
-	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/eks-podidentity/terraform-provider-podidentity/leastpriv"
 )
 
 // planExpectation is a scenario's expect.json.

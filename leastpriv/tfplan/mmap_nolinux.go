@@ -1,5 +1,0 @@
-//go:build unix && !linux
-
-package tfplan
-
-const planMapPopulate = 0
