@@ -24,6 +24,12 @@ var ErrDecline = errors.New("jsonscan: the fast JSON reader declined the input")
 // (ErrDecline) what it does not validate itself (escaped surrogates, deep
 // nesting; the caller checks the UTF-8), and the caller then reads the
 // document with its encoding/json reference reader.
+//
+// Why hand-written: on the 20,000-resource plan (47.6 MB, podidentity-check,
+// 7 runs each, interleaved, 2 cores) the fast walk with Scanner and Any
+// takes 0.18 s best, 0.19 s median, 94 MB peak RSS; with jsontext.Decoder
+// and encoding/json in their place, 0.28 s, 0.29 s and 110 MB. That 1.5x is
+// the margin above the goal of 10x conftest (3.1 s).
 type Scanner struct {
 	buf []byte
 	pos int
