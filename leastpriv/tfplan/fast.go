@@ -553,22 +553,44 @@ func planFastFolds(key []byte, fields ...string) bool {
 	return false
 }
 
-// Field bits, to decline duplicated fields.
-const (
-	pfAddress = 1 << iota
-	pfModuleAddress
-	pfMode
-	pfType
-	pfName
-	pfIndex
-	pfDeposed
-	pfChange
-	pfValues
-	pfActions
-	pfAfter
-	pfAfterUnknown
-	pfBefore
-)
+// fields walks an object of the plan's own format, whose known members
+// are names: fn reads the value of names[i]. Other members are skipped; a
+// known member twice, or a name encoding/json would fold to one of names,
+// is left to the reference reader (errPlanFallback), whose struct decoding
+// gives them their meaning.
+func (f *planFast) fields(names []string, fn func(name string) error) error {
+	d := f.d
+	if _, err := d.ReadToken(); err != nil {
+		return err
+	}
+	seen := uint64(0)
+	for d.PeekKind() != '}' {
+		key, err := f.key()
+		if err != nil {
+			return err
+		}
+		i := 0
+		for i < len(names) && string(key) != names[i] {
+			i++
+		}
+		switch {
+		case i < len(names) && seen&(1<<i) != 0:
+			return errPlanFallback
+		case i < len(names):
+			seen |= 1 << i
+			err = fn(names[i])
+		case planFastFolds(key, names...):
+			return errPlanFallback
+		default:
+			err = d.SkipValue()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	_, err := d.ReadToken()
+	return err
+}
 
 // change walks one resource_changes entry (see planRawChange).
 func (f *planFast) change() error {
@@ -581,52 +603,21 @@ func (f *planFast) change() error {
 	default:
 		return errPlanFallback
 	}
-	if _, err := d.ReadToken(); err != nil {
-		return err
-	}
 	it := &planFastItem{}
 	hasChange := false
-	seen := 0
-	for d.PeekKind() != '}' {
-		key, err := f.key()
-		if err != nil {
-			return err
-		}
-		bit := 0
-		switch string(key) {
-		case "address":
-			bit, err = pfAddress, f.str(&it.address)
-		case "module_address":
-			bit, err = pfModuleAddress, f.str(&it.moduleAddress)
-		case "mode":
-			bit, err = pfMode, f.internStr(&it.mode)
-		case "type":
-			bit, err = pfType, f.internStr(&it.typ)
-		case "name":
-			bit, err = pfName, f.str(&it.name)
-		case "index":
-			bit = pfIndex
-			it.index, err = f.any()
-		case "deposed":
-			bit, err = pfDeposed, f.str(&it.deposed)
+	err := f.fields(changeFields, func(name string) (err error) {
+		switch name {
 		case "change":
-			bit = pfChange
 			hasChange, err = f.changeValue(it)
-		default:
-			if planFastFolds(key, "address", "module_address", "mode", "type", "name", "index", "deposed", "change") {
-				return errPlanFallback
-			}
-			err = d.SkipValue()
-		}
-		if err != nil {
 			return err
+		case "module_address":
+			return f.str(&it.moduleAddress)
+		case "deposed":
+			return f.str(&it.deposed)
 		}
-		if seen&bit != 0 {
-			return errPlanFallback
-		}
-		seen |= bit
-	}
-	if _, err := d.ReadToken(); err != nil {
+		return f.resourceField(it, name)
+	})
+	if err != nil {
 		return err
 	}
 	it.skip = it.deposed != "" || !hasChange
@@ -637,6 +628,34 @@ func (f *planFast) change() error {
 	}
 	f.add(it)
 	return nil
+}
+
+// The members of a resource_changes entry, its change and a prior_state
+// resource that the walk reads.
+var (
+	changeFields      = []string{"address", "module_address", "mode", "type", "name", "index", "deposed", "change"}
+	changeValueFields = []string{"actions", "after", "after_unknown", "before"}
+	priorFields       = []string{"address", "mode", "type", "name", "index", "deposed_key", "values"}
+)
+
+// resourceField reads a member that resource_changes entries and
+// prior_state resources share.
+func (f *planFast) resourceField(it *planFastItem, name string) (err error) {
+	switch name {
+	case "address":
+		return f.str(&it.address)
+	case "mode":
+		return f.internStr(&it.mode)
+	case "type":
+		return f.internStr(&it.typ)
+	case "name":
+		return f.str(&it.name)
+	case "index":
+		it.index, err = f.any()
+		return err
+	}
+	// Not a shared member: each caller reads its own first.
+	return errPlanFallback
 }
 
 // changeValue walks the change of a resource_changes entry (see
@@ -650,44 +669,19 @@ func (f *planFast) changeValue(it *planFastItem) (bool, error) {
 	default:
 		return false, errPlanFallback
 	}
-	if _, err := d.ReadToken(); err != nil {
-		return false, err
-	}
-	seen := 0
-	for d.PeekKind() != '}' {
-		key, err := f.key()
-		if err != nil {
-			return false, err
-		}
-		bit := 0
-		switch string(key) {
+	err := f.fields(changeValueFields, func(name string) (err error) {
+		switch name {
 		case "actions":
-			bit = pfActions
 			it.actions, err = f.actions()
 		case "after":
-			bit = pfAfter
 			it.values, err = f.rawValue()
 		case "after_unknown":
-			bit = pfAfterUnknown
 			it.unknown, err = f.rawValue()
 		case "before":
-			bit = pfBefore
 			it.before, err = f.rawValue()
-		default:
-			if planFastFolds(key, "actions", "after", "after_unknown", "before") {
-				return false, errPlanFallback
-			}
-			err = d.SkipValue()
 		}
-		if err != nil {
-			return false, err
-		}
-		if seen&bit != 0 {
-			return false, errPlanFallback
-		}
-		seen |= bit
-	}
-	_, err := d.ReadToken()
+		return err
+	})
 	return true, err
 }
 
@@ -744,49 +738,18 @@ func (f *planFast) priorResource() error {
 	default:
 		return errPlanFallback
 	}
-	if _, err := d.ReadToken(); err != nil {
-		return err
-	}
 	it := &planFastItem{prior: true}
-	seen := 0
-	for d.PeekKind() != '}' {
-		key, err := f.key()
-		if err != nil {
-			return err
-		}
-		bit := 0
-		switch string(key) {
-		case "address":
-			bit, err = pfAddress, f.str(&it.address)
-		case "mode":
-			bit, err = pfMode, f.internStr(&it.mode)
-		case "type":
-			bit, err = pfType, f.internStr(&it.typ)
-		case "name":
-			bit, err = pfName, f.str(&it.name)
-		case "index":
-			bit = pfIndex
-			it.index, err = f.any()
+	err := f.fields(priorFields, func(name string) (err error) {
+		switch name {
 		case "deposed_key":
-			bit, err = pfDeposed, f.str(&it.deposed)
+			return f.str(&it.deposed)
 		case "values":
-			bit = pfValues
 			it.values, err = f.rawValue()
-		default:
-			if planFastFolds(key, "address", "mode", "type", "name", "index", "deposed_key", "values") {
-				return errPlanFallback
-			}
-			err = d.SkipValue()
-		}
-		if err != nil {
 			return err
 		}
-		if seen&bit != 0 {
-			return errPlanFallback
-		}
-		seen |= bit
-	}
-	if _, err := d.ReadToken(); err != nil {
+		return f.resourceField(it, name)
+	})
+	if err != nil {
 		return err
 	}
 	it.skip = it.deposed != ""
