@@ -554,21 +554,13 @@ func planFastFolds(key []byte, fields ...string) bool {
 }
 
 // fields walks an object of the plan's own format, whose known members
-// are names: fn reads the value of names[i]. Other members are skipped; a
+// are names: fn(name) reads that member's value. Other members are skipped; a
 // known member twice, or a name encoding/json would fold to one of names,
 // is left to the reference reader (errPlanFallback), whose struct decoding
 // gives them their meaning.
 func (f *planFast) fields(names []string, fn func(name string) error) error {
-	d := f.d
-	if _, err := d.ReadToken(); err != nil {
-		return err
-	}
 	seen := uint64(0)
-	for d.PeekKind() != '}' {
-		key, err := f.key()
-		if err != nil {
-			return err
-		}
+	return f.object(func(key []byte) error {
 		i := 0
 		for i < len(names) && string(key) != names[i] {
 			i++
@@ -578,18 +570,12 @@ func (f *planFast) fields(names []string, fn func(name string) error) error {
 			return errPlanFallback
 		case i < len(names):
 			seen |= 1 << i
-			err = fn(names[i])
+			return fn(names[i])
 		case planFastFolds(key, names...):
 			return errPlanFallback
-		default:
-			err = d.SkipValue()
 		}
-		if err != nil {
-			return err
-		}
-	}
-	_, err := d.ReadToken()
-	return err
+		return f.d.SkipValue()
+	})
 }
 
 // change walks one resource_changes entry (see planRawChange).
