@@ -157,11 +157,12 @@ func tableGrantsFromValue(v attr.Value) (grants []leastpriv.TableGrant, known bo
 // indexes), streams false. An explicit access together with actions, and an
 // explicit indexes = true without index actions, are left for leastpriv to
 // reject.
-func tableGrantFromValue(i int, v attr.Value) (g leastpriv.TableGrant, known bool, err error) {
-	at := func(name string) string { return fmt.Sprintf("tables[%d].%s", i, name) }
+// tableAttributes returns the attributes of tables[i], or known false while
+// any of them is unknown; an error says what is wrong with its shape.
+func tableAttributes(i int, v attr.Value) (map[string]attr.Value, bool, error) {
 	v = undynamic(v)
 	if v.IsUnknown() {
-		return g, false, nil
+		return nil, false, nil
 	}
 	var attrs map[string]attr.Value
 	isObject := false
@@ -172,7 +173,7 @@ func tableGrantFromValue(i int, v attr.Value) (g leastpriv.TableGrant, known boo
 		attrs, isObject = o.Elements(), true
 	}
 	if v.IsNull() || !isObject {
-		return g, true, fmt.Errorf("tables[%d] is %s; each table must be an object such as { arn = aws_dynamodb_table.carts.arn, access = \"read_write\" }", i, typeName(v))
+		return nil, true, fmt.Errorf("tables[%d] is %s; each table must be an object such as { arn = aws_dynamodb_table.carts.arn, access = \"read_write\" }", i, typeName(v))
 	}
 	var unsupported []string
 	for name := range attrs {
@@ -182,13 +183,22 @@ func tableGrantFromValue(i int, v attr.Value) (g leastpriv.TableGrant, known boo
 	}
 	if len(unsupported) > 0 {
 		sort.Strings(unsupported)
-		return g, true, fmt.Errorf("tables[%d] has unsupported attribute %s; the attributes are %s", i, strings.Join(unsupported, ", "), strings.Join(tableAttrs, ", "))
+		return nil, true, fmt.Errorf("tables[%d] has unsupported attribute %s; the attributes are %s", i, strings.Join(unsupported, ", "), strings.Join(tableAttrs, ", "))
 	}
 	for _, a := range attrs {
 		if !isWhollyKnown(a) {
-			return g, false, nil
+			return nil, false, nil
 		}
 	}
+	return attrs, true, nil
+}
+
+func tableGrantFromValue(i int, v attr.Value) (g leastpriv.TableGrant, known bool, err error) {
+	attrs, known, err := tableAttributes(i, v)
+	if !known || err != nil {
+		return g, known, err
+	}
+	at := func(name string) string { return fmt.Sprintf("tables[%d].%s", i, name) }
 
 	arn, set, err := stringAttr(attrs[tableAttrARN])
 	switch {

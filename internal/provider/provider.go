@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -181,7 +182,6 @@ func (p *podIdentityProvider) Configure(ctx context.Context, req provider.Config
 		Region:    m.Region.ValueString(),
 		Profile:   m.Profile.ValueString(),
 		UserAgent: "terraform-provider-podidentity_" + p.version,
-		Endpoints: map[string]string{},
 	}
 	if !m.MaxRetries.IsNull() {
 		v := int(m.MaxRetries.ValueInt64())
@@ -190,48 +190,13 @@ func (p *podIdentityProvider) Configure(ctx context.Context, req provider.Config
 	resp.Diagnostics.Append(m.SharedConfigFiles.ElementsAs(ctx, &cfg.SharedConfigFiles, false)...)
 	resp.Diagnostics.Append(m.SharedCredentialsFiles.ElementsAs(ctx, &cfg.SharedCredentialsFiles, false)...)
 	if m.Endpoints != nil {
-		for svc, v := range map[string]types.String{
-			conns.ServiceDynamoDB: m.Endpoints.DynamoDB,
-			conns.ServiceEKS:      m.Endpoints.EKS,
-			conns.ServiceEKSAuth:  m.Endpoints.EKSAuth,
-			conns.ServiceIAM:      m.Endpoints.IAM,
-			conns.ServiceSTS:      m.Endpoints.STS,
-		} {
-			if s := v.ValueString(); s != "" {
-				cfg.Endpoints[svc] = s
-			}
-		}
+		cfg.Endpoints = m.Endpoints.byService()
 	}
 	if m.DefaultTags != nil && !m.DefaultTags.Tags.IsNull() {
 		resp.Diagnostics.Append(m.DefaultTags.Tags.ElementsAs(ctx, &cfg.DefaultTags, false)...)
 	}
 	if m.AssumeRole != nil {
-		ar := &conns.AssumeRole{
-			RoleARN:     m.AssumeRole.RoleARN.ValueString(),
-			SessionName: m.AssumeRole.SessionName.ValueString(),
-			ExternalID:  m.AssumeRole.ExternalID.ValueString(),
-		}
-		if ar.RoleARN == "" {
-			resp.Diagnostics.AddAttributeError(path.Root("assume_role").AtName("role_arn"), "Missing Role ARN",
-				"The assume_role block needs role_arn, the ARN of the IAM role to assume. Remove the block to use the credentials of the default chain directly.")
-		}
-		if s := m.AssumeRole.Duration.ValueString(); s != "" {
-			d, err := time.ParseDuration(s)
-			switch {
-			case err != nil:
-				resp.Diagnostics.AddAttributeError(path.Root("assume_role").AtName("duration"), "Invalid Duration",
-					fmt.Sprintf("%q is not a duration. Use a Go duration such as \"1h\" or \"15m\".", s))
-			case d < 15*time.Minute || d > 12*time.Hour:
-				resp.Diagnostics.AddAttributeError(path.Root("assume_role").AtName("duration"), "Invalid Duration",
-					fmt.Sprintf("%s is outside what STS allows: use a duration between 15m and 12h.", s))
-			default:
-				ar.Duration = d
-			}
-		}
-		if ar.SessionName == "" {
-			ar.SessionName = "terraform-provider-podidentity"
-		}
-		cfg.AssumeRole = ar
+		cfg.AssumeRole = assumeRoleConfig(m.AssumeRole, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -291,4 +256,53 @@ func (p *podIdentityProvider) Functions(context.Context) []func() function.Funct
 		NewReviewPolicyFunction,
 		NewTrustPolicyFunction,
 	}
+}
+
+// byService maps the endpoints block to conns' service names, leaving out the
+// services that keep the SDK's default endpoint.
+func (e *endpointsModel) byService() map[string]string {
+	out := map[string]string{}
+	for svc, v := range map[string]types.String{
+		conns.ServiceDynamoDB: e.DynamoDB,
+		conns.ServiceEKS:      e.EKS,
+		conns.ServiceEKSAuth:  e.EKSAuth,
+		conns.ServiceIAM:      e.IAM,
+		conns.ServiceSTS:      e.STS,
+	} {
+		if s := v.ValueString(); s != "" {
+			out[svc] = s
+		}
+	}
+	return out
+}
+
+// assumeRoleConfig checks the assume_role block and turns it into conns'
+// settings; what is wrong is added to diags.
+func assumeRoleConfig(m *assumeRoleModel, diags *diag.Diagnostics) *conns.AssumeRole {
+	ar := &conns.AssumeRole{
+		RoleARN:     m.RoleARN.ValueString(),
+		SessionName: m.SessionName.ValueString(),
+		ExternalID:  m.ExternalID.ValueString(),
+	}
+	if ar.RoleARN == "" {
+		diags.AddAttributeError(path.Root("assume_role").AtName("role_arn"), "Missing Role ARN",
+			"The assume_role block needs role_arn, the ARN of the IAM role to assume. Remove the block to use the credentials of the default chain directly.")
+	}
+	if s := m.Duration.ValueString(); s != "" {
+		d, err := time.ParseDuration(s)
+		switch {
+		case err != nil:
+			diags.AddAttributeError(path.Root("assume_role").AtName("duration"), "Invalid Duration",
+				fmt.Sprintf("%q is not a duration. Use a Go duration such as \"1h\" or \"15m\".", s))
+		case d < 15*time.Minute || d > 12*time.Hour:
+			diags.AddAttributeError(path.Root("assume_role").AtName("duration"), "Invalid Duration",
+				fmt.Sprintf("%s is outside what STS allows: use a duration between 15m and 12h.", s))
+		default:
+			ar.Duration = d
+		}
+	}
+	if ar.SessionName == "" {
+		ar.SessionName = "terraform-provider-podidentity"
+	}
+	return ar
 }

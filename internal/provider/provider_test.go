@@ -7,7 +7,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -161,4 +164,80 @@ func TestAccProvider_noCredentials(t *testing.T) {
 			ExpectError: regexp.MustCompile(`(?s)No AWS Credentials Found.*AWS_ACCESS_KEY_ID.*AWS_PROFILE`),
 		}},
 	})
+}
+
+// withAssumeRole puts an assume_role block into the emulator's provider
+// configuration.
+func withAssumeRole(env *acctest.Env, block string) string {
+	return strings.Replace(env.ProviderConfig(), "max_retries = 2", "max_retries = 2\n\n  assume_role {\n"+block+"\n  }", 1)
+}
+
+// The provider works through a role it assumes: the trust's external ID is
+// enforced, and every call after sts:AssumeRole is made as the role's
+// session. Not parallel: the emulator's request log is read in order.
+func TestAccProvider_assumeRole(t *testing.T) {
+	env := accEnv(t)
+	env.SkipUnlessEmulator(t)
+	trust := fmt.Sprintf(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:%s:iam::%s:root"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"sts:ExternalId":"ext-42"}}}]}`, env.Partition, env.AccountID)
+	out, err := env.IAM().CreateRole(context.Background(), &iam.CreateRoleInput{RoleName: aws.String("terraform-deployer"), AssumeRolePolicyDocument: aws.String(trust)})
+	if err != nil {
+		t.Fatalf("creating the role to assume: %s", err)
+	}
+	roleARN := aws.ToString(out.Role.Arn)
+	block := func(externalID string) string {
+		return fmt.Sprintf("    role_arn     = %q\n    external_id  = %q\n    session_name = \"ci\"\n    duration     = \"1h\"", roleARN, externalID)
+	}
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{{
+			Config:      withAssumeRole(env, block("wrong")) + cartsConfig(env),
+			ExpectError: regexp.MustCompile(`(?s)assuming IAM role .*terraform-deployer.*AccessDenied.*not authorized to perform:\s+sts:AssumeRole`),
+		}, {
+			Config: withAssumeRole(env, block("ext-42")) + cartsConfig(env),
+			Check: func(*terraform.State) error {
+				var ops []string
+				for _, e := range env.Emu.RequestLog() {
+					if e.Status < 300 {
+						ops = append(ops, e.Service+":"+e.Operation)
+					}
+				}
+				if err := inOrder(ops, []string{"sts:AssumeRole", "sts:GetCallerIdentity", "iam:CreateRole", "eks:CreatePodIdentityAssociation"}); err != nil {
+					return fmt.Errorf("%w\nrequest log: %s", err, strings.Join(ops, ", "))
+				}
+				for _, s := range env.Emu.Dump().Sessions {
+					left := time.Until(s.Expiration)
+					if s.RoleARN == roleARN && strings.HasSuffix(s.ARN, "/terraform-deployer/ci") && left > 50*time.Minute && left <= time.Hour {
+						return nil
+					}
+				}
+				return fmt.Errorf("no one-hour session %q of %s was issued", "ci", roleARN)
+			},
+		}},
+	})
+}
+
+// Each mistake in the assume_role block is refused before any call, with
+// the attribute and the fix.
+func TestAccProvider_assumeRoleInvalid(t *testing.T) {
+	env := accEnv(t)
+	env.SkipUnlessEmulator(t)
+	arn := fmt.Sprintf("arn:%s:iam::%s:role/terraform-deployer", env.Partition, env.AccountID)
+	var steps []resource.TestStep
+	for _, c := range []struct{ block, want string }{
+		{`    session_name = "ci"`, `Missing Role ARN`},
+		{fmt.Sprintf("    role_arn = %q\n    duration = \"90\"", arn), `"90" is not a duration`},
+		{fmt.Sprintf("    role_arn = %q\n    duration = \"5m\"", arn), `5m is outside what STS allows`},
+		{fmt.Sprintf("    role_arn = %q\n    duration = \"13h\"", arn), `13h is outside what STS allows`},
+	} {
+		steps = append(steps, resource.TestStep{
+			Config:      withAssumeRole(env, c.block) + cartsConfig(env),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(c.want),
+		})
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories(), Steps: steps})
+	if n := env.Emu.CallCount("sts", "AssumeRole"); n != 0 {
+		t.Errorf("an invalid assume_role block still called sts:AssumeRole %d times", n)
+	}
 }
