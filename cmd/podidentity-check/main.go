@@ -93,163 +93,206 @@ or unreadable input.
 `
 
 // run is the whole command, with its I/O passed in for tests.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// options are the command line: the flags and the plan's path.
+type options struct {
+	format, failOn, explain string
+	version, help           bool
+	disabled                listFlag
+	policy                  policyFlags
+	positional              []string
+}
+
+// usageError is a mistake on the command line, reported with a pointer to
+// --help and exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+// parseArgs reads the flags, which may come before or after the plan file.
+func parseArgs(args []string) (*options, error) {
+	o := &options{}
 	fs := flag.NewFlagSet(progName, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	format := fs.String("format", "text", "")
-	failOn := fs.String("fail-on", "error", "")
-	explain := fs.String("explain", "", "")
-	showVersion := fs.Bool("version", false, "")
-	help := fs.Bool("help", false, "")
-	fs.BoolVar(help, "h", false, "")
-	var disabled listFlag
-	fs.Var(&disabled, "disable", "")
-	var pf policyFlags
-	fs.StringVar(&pf.config, "config", "", "")
-	fs.BoolVar(&pf.noConfig, "no-config", false, "")
-	fs.StringVar(&pf.baseline, "baseline", "", "")
-	fs.StringVar(&pf.writeBaseline, "write-baseline", "", "")
+	fs.StringVar(&o.format, "format", "text", "")
+	fs.StringVar(&o.failOn, "fail-on", "error", "")
+	fs.StringVar(&o.explain, "explain", "", "")
+	fs.BoolVar(&o.version, "version", false, "")
+	fs.BoolVar(&o.help, "help", false, "")
+	fs.BoolVar(&o.help, "h", false, "")
+	fs.Var(&o.disabled, "disable", "")
+	fs.StringVar(&o.policy.config, "config", "", "")
+	fs.BoolVar(&o.policy.noConfig, "no-config", false, "")
+	fs.StringVar(&o.policy.baseline, "baseline", "", "")
+	fs.StringVar(&o.policy.writeBaseline, "write-baseline", "", "")
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usagef("%v", err)
+		}
+		if args = fs.Args(); len(args) == 0 {
+			return o, nil
+		}
+		o.positional = append(o.positional, args[0])
+		args = args[1:]
+	}
+}
 
-	usageErr := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "%s: %s\n", progName, fmt.Sprintf(format, a...))
+// validate checks the flags of a review against each other and the rules.
+func (o *options) validate(rules []leastpriv.Rule) error {
+	switch o.format {
+	case "text", "json", "sarif", "junit":
+	default:
+		return usagef("invalid --format %q: use text, json, sarif or junit", o.format)
+	}
+	switch o.failOn {
+	case "error", "warning", "never":
+	default:
+		return usagef("invalid --fail-on %q: use error, warning or never", o.failOn)
+	}
+	for _, id := range o.disabled {
+		if !slices.ContainsFunc(rules, func(r leastpriv.Rule) bool { return r.ID == id }) {
+			return usagef("unknown rule %q for --disable (rules: %s)", id, ruleIDs(rules))
+		}
+	}
+	switch len(o.positional) {
+	case 1:
+	case 0:
+		return usagef("missing PLAN_JSON (the output of terraform show -json PLANFILE, or - for standard input)")
+	default:
+		return usagef("expected one PLAN_JSON, got %d arguments", len(o.positional))
+	}
+	if err := o.policy.check(); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	o, err := parseArgs(args)
+	rules := leastpriv.Rules()
+	switch {
+	case err != nil:
+	case o.help:
+		fmt.Fprint(stdout, usageText)
+		return exitOK
+	case o.version:
+		fmt.Fprintf(stdout, "%s %s\n", progName, toolVersion())
+		return exitOK
+	case o.explain != "":
+		if err = explainRule(stdout, rules, o.explain); err == nil {
+			return exitOK
+		}
+	default:
+		err = o.validate(rules)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %s\n", progName, err)
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", progName)
 		return exitUsage
 	}
-
-	// Flags may come before or after the plan file.
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return usageErr("%v", err)
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		positional = append(positional, args[0])
-		args = args[1:]
-	}
-
-	if *help {
-		fmt.Fprint(stdout, usageText)
-		return exitOK
-	}
-	if *showVersion {
-		fmt.Fprintf(stdout, "%s %s\n", progName, toolVersion())
-		return exitOK
-	}
-	rules := leastpriv.Rules()
-	if *explain != "" {
-		id := strings.ToUpper(strings.TrimSpace(*explain))
-		for _, r := range rules {
-			if r.ID == id {
-				sev := r.Severity
-				if r.SeverityElsewhere != "" {
-					sev += "; " + r.SeverityElsewhere + " on a policy no workload can obtain"
-				}
-				fmt.Fprintf(stdout, "%s: %s (%s)\n\n%s\n\n%s\n\nFix: %s\n", r.ID, r.Name, sev, r.Description, r.HelpText, r.Remediation)
-				return exitOK
-			}
-		}
-		return usageErr("unknown rule %q for --explain (rules: %s)", *explain, ruleIDs(rules))
-	}
-	switch *format {
-	case "text", "json", "sarif", "junit":
-	default:
-		return usageErr("invalid --format %q: use text, json, sarif or junit", *format)
-	}
-	switch *failOn {
-	case "error", "warning", "never":
-	default:
-		return usageErr("invalid --fail-on %q: use error, warning or never", *failOn)
-	}
-	for _, id := range disabled {
-		if !slices.ContainsFunc(rules, func(r leastpriv.Rule) bool { return r.ID == id }) {
-			return usageErr("unknown rule %q for --disable (rules: %s)", id, ruleIDs(rules))
-		}
-	}
-	if len(positional) != 1 {
-		if len(positional) == 0 {
-			return usageErr("missing PLAN_JSON (the output of terraform show -json PLANFILE, or - for standard input)")
-		}
-		return usageErr("expected one PLAN_JSON, got %d arguments", len(positional))
-	}
-
-	if err := pf.check(); err != nil {
-		return usageErr("%v", err)
-	}
-
-	path := positional[0]
-	cfg, err := pf.loadConfig(path)
+	code, err := o.review(stdin, stdout, stderr, rules)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %s\n", progName, oneLine(err.Error()))
-		return exitUsage
 	}
+	return code
+}
+
+// explainRule prints what a rule finds and how to fix it.
+func explainRule(w io.Writer, rules []leastpriv.Rule, id string) error {
+	want := strings.ToUpper(strings.TrimSpace(id))
+	for _, r := range rules {
+		if r.ID == want {
+			sev := r.Severity
+			if r.SeverityElsewhere != "" {
+				sev += "; " + r.SeverityElsewhere + " on a policy no workload can obtain"
+			}
+			fmt.Fprintf(w, "%s: %s (%s)\n\n%s\n\n%s\n\nFix: %s\n", r.ID, r.Name, sev, r.Description, r.HelpText, r.Remediation)
+			return nil
+		}
+	}
+	return usagef("unknown rule %q for --explain (rules: %s)", id, ruleIDs(rules))
+}
+
+// review reads the plan, applies the configuration and baseline, writes
+// the report and returns the exit status.
+func (o *options) review(stdin io.Reader, stdout, stderr io.Writer, rules []leastpriv.Rule) (int, error) {
+	path := o.positional[0]
+	cfg, err := o.policy.loadConfig(path)
+	if err != nil {
+		return exitUsage, err
+	}
+	disabled := o.disabled
 	if cfg != nil {
 		disabled = append(disabled, cfg.DisabledRules()...)
 	}
-	name := path
-	in := stdin
-	// The heap a review grows to: about 1.5x the plan (see heapEstimate),
-	// plus the plan itself when it is read from a pipe.
-	heap := int64(unknownSizeHeap)
-	if path == "-" {
-		name = "stdin"
-	} else {
-		if isBinaryPlan(path) {
-			jsonPath, cleanup, err := showPlanJSON(path, stderr)
-			if err != nil {
-				fmt.Fprintf(stderr, "%s: %s\n", progName, err)
-				return exitUsage
-			}
-			defer cleanup()
-			path = jsonPath
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %s\n", progName, describeOpenError(path, err))
-			return exitUsage
-		}
-		defer f.Close()
-		in = f
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			heap = heapEstimate(fi.Size())
-		}
+	in, name, closePlan, err := openPlan(path, stdin, stderr)
+	if err != nil {
+		return exitUsage, err
 	}
-	prepareHeap(heap)
+	defer closePlan()
 
 	review, err := tfplan.Review(in, leastpriv.CheckOptions{DisabledRules: disabled})
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %s: %s\n", progName, name, oneLine(err.Error()))
-		return exitUsage
+		return exitUsage, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := pf.apply(review, cfg); err != nil {
-		fmt.Fprintf(stderr, "%s: %s\n", progName, oneLine(err.Error()))
-		return exitUsage
+	if err := o.policy.apply(review, cfg); err != nil {
+		return exitUsage, err
 	}
+	if err := o.write(stdout, review, rules, disabled, name); err != nil {
+		return exitUsage, fmt.Errorf("writing the report: %w", err)
+	}
+	if o.failOn != "never" && review.FailsAt(o.failOn) {
+		return exitFindings, nil
+	}
+	return exitOK, nil
+}
 
-	switch *format {
+// openPlan opens the plan named on the command line (converting a binary
+// plan with the CLI first) and sizes the heap for its review. name is the
+// plan as the report names it.
+func openPlan(path string, stdin io.Reader, stderr io.Writer) (in io.Reader, name string, closePlan func(), err error) {
+	if path == "-" {
+		// The heap a review grows to: about 1.5x the plan (see
+		// heapEstimate), plus the plan itself when it is read from a pipe.
+		prepareHeap(unknownSizeHeap)
+		return stdin, "stdin", func() {}, nil
+	}
+	name, cleanup := path, func() {}
+	if isBinaryPlan(path) {
+		if path, cleanup, err = showPlanJSON(path, stderr); err != nil {
+			return nil, "", nil, err
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		cleanup()
+		return nil, "", nil, errors.New(describeOpenError(path, err))
+	}
+	heap := int64(unknownSizeHeap)
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		heap = heapEstimate(fi.Size())
+	}
+	prepareHeap(heap)
+	return f, name, func() { f.Close(); cleanup() }, nil
+}
+
+// write renders the report in the chosen format.
+func (o *options) write(w io.Writer, review *leastpriv.Review, rules []leastpriv.Rule, disabled []string, name string) error {
+	switch o.format {
 	case "json":
-		err = review.WriteJSON(stdout)
+		return review.WriteJSON(w)
 	case "junit":
-		err = writeJUnit(stdout, review, rules, disabled, name)
+		return writeJUnit(w, review, rules, disabled, name)
 	case "sarif":
 		uri := filepath.ToSlash(name) // the plan as given, also for a binary plan
-		if path == "-" {
+		if o.positional[0] == "-" {
 			uri = "plan.json"
 		}
-		err = review.WriteSARIF(stdout, leastpriv.SARIFOptions{ToolVersion: toolVersion(), ArtifactURI: uri})
+		return review.WriteSARIF(w, leastpriv.SARIFOptions{ToolVersion: toolVersion(), ArtifactURI: uri})
 	default:
-		err = review.WriteText(stdout)
+		return review.WriteText(w)
 	}
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: writing the report: %v\n", progName, err)
-		return exitUsage
-	}
-	if *failOn != "never" && review.FailsAt(*failOn) {
-		return exitFindings
-	}
-	return exitOK
 }
 
 // unknownSizeHeap is the heap prepareHeap prepares when the plan's size is
