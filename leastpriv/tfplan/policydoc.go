@@ -161,22 +161,9 @@ func (r *planResolver) renderPolicyDocument(res *planResource) leastpriv.Documen
 		}
 		merge[k] = stmts
 	}
-	src := &planStatementSource{r: r, res: res}
-	if cr := r.configResource(res); cr != nil {
-		if e := cr.Expressions["statement"]; e != nil && e.ExpressionData != nil {
-			src.cfg = e.NestedBlocks
-		}
-	}
-	n := 0
-	if planUnknownAt(res.Unknown, []any{"statement"}) || (res.Values == nil && res.Unknown == nil) {
-		src.fromConfig = true
-		n = len(src.cfg)
-		if cr := r.configResource(res); cr == nil {
-			return unknownDoc("statements unknown")
-		}
-	} else {
-		l, _ := res.Values["statement"].([]any)
-		n = len(l)
+	src, n := r.statementSource(res)
+	if src == nil {
+		return unknownDoc("statements unknown")
 	}
 	doc := map[string]any{"Version": "2012-10-17"}
 	if v, ok := planLookup(res.Values, []any{"version"}).(string); ok && v != "" {
@@ -184,105 +171,9 @@ func (r *planResolver) renderPolicyDocument(res *planResource) leastpriv.Documen
 	}
 	stmts := make([]any, 0, n)
 	for i := range n {
-		st := map[string]any{}
-		if sid, ok := src.get(i, "sid").(string); ok && sid != "" {
-			st["Sid"] = sid
-		}
-		effect := "Allow"
-		switch v := src.get(i, "effect").(type) {
-		case string:
-			if v != "" {
-				effect = v
-			}
-		case planUnknownPart:
-			return unknownDoc(fmt.Sprintf("statement[%d].effect: %s", i, v.expr))
-		}
-		st["Effect"] = effect
-		for _, f := range []struct {
-			attr, key string
-			critical  bool
-		}{
-			{"actions", "Action", true},
-			{"not_actions", "NotAction", true},
-			{"resources", "Resource", false},
-			{"not_resources", "NotResource", true},
-		} {
-			v := src.get(i, f.attr)
-			if u, ok := v.(planUnknownPart); ok {
-				v = []any{u}
-			}
-			list, unknown := planStringList(v)
-			if unknown != nil {
-				if f.critical {
-					return unknownDoc(fmt.Sprintf("statement[%d].%s: %s", i, f.attr, unknown.expr))
-				}
-				var ok bool
-				if list, ok = r.resolveResources(res, v); !ok {
-					return unknownDoc(fmt.Sprintf("statement[%d].%s: %s", i, f.attr, unknown.expr))
-				}
-			}
-			if len(list) > 0 {
-				st[f.key] = planCollapse(list)
-			}
-		}
-		for _, f := range []struct{ attr, key string }{{"principals", "Principal"}, {"not_principals", "NotPrincipal"}} {
-			if u, ok := src.get(i, f.attr).(planUnknownPart); ok {
-				return unknownDoc(fmt.Sprintf("statement[%d].%s: %s", i, f.attr, u.expr))
-			}
-			pr := map[string][]string{}
-			for j := range src.blocks(i, f.attr) {
-				typ, ok := src.get(i, f.attr, j, "type").(string)
-				idv := src.get(i, f.attr, j, "identifiers")
-				if u, isU := idv.(planUnknownPart); isU {
-					idv = []any{u}
-				}
-				ids, unknown := planStringList(idv)
-				// Identifiers unknown until apply (an OIDC provider's or a
-				// role's ARN) are placeholders when the type is known and
-				// names no service: AWS and Federated principals are never
-				// the EC2 or Pod Identity service. Unknown Service or "*"
-				// identifiers could be, and leave the document unknown.
-				if !ok || (unknown != nil && (typ == "Service" || typ == "*")) {
-					return unknownDoc(fmt.Sprintf("statement[%d].%s[%d] unknown", i, f.attr, j))
-				}
-				pr[typ] = append(pr[typ], ids...)
-			}
-			if len(pr) > 0 {
-				out := map[string]any{}
-				for typ, ids := range pr {
-					if typ == "*" {
-						out = nil
-						st[f.key] = "*"
-						break
-					}
-					out[typ] = planCollapse(ids)
-				}
-				if out != nil {
-					st[f.key] = out
-				}
-			}
-		}
-		cond := map[string]map[string]any{}
-		for j := range src.blocks(i, "condition") {
-			test, ok1 := src.get(i, "condition", j, "test").(string)
-			variable, ok2 := src.get(i, "condition", j, "variable").(string)
-			if !ok1 || !ok2 {
-				return unknownDoc(fmt.Sprintf("statement[%d].condition[%d] unknown", i, j))
-			}
-			v := src.get(i, "condition", j, "values")
-			var values []string
-			if u, ok := v.(planUnknownPart); ok {
-				values = []string{planPlaceholder(u)}
-			} else {
-				values, _ = planStringList(v)
-			}
-			if cond[test] == nil {
-				cond[test] = map[string]any{}
-			}
-			cond[test][variable] = planCollapse(values)
-		}
-		if len(cond) > 0 {
-			st["Condition"] = cond
+		st, why := src.statement(i)
+		if why != "" {
+			return unknownDoc(why)
 		}
 		stmts = append(stmts, st)
 	}
@@ -303,6 +194,153 @@ func (r *planResolver) renderPolicyDocument(res *planResource) leastpriv.Documen
 		return unknownDoc(err.Error())
 	}
 	return leastpriv.Document{JSON: string(out)}
+}
+
+// statementSource returns where the document's statement blocks are read
+// (the planned values, or the configuration when they are unknown) and how
+// many there are; nil when they are unknown and there is no configuration.
+func (r *planResolver) statementSource(res *planResource) (*planStatementSource, int) {
+	src := &planStatementSource{r: r, res: res}
+	cr := r.configResource(res)
+	if cr != nil {
+		if e := cr.Expressions["statement"]; e != nil && e.ExpressionData != nil {
+			src.cfg = e.NestedBlocks
+		}
+	}
+	if planUnknownAt(res.Unknown, []any{"statement"}) || (res.Values == nil && res.Unknown == nil) {
+		if cr == nil {
+			return nil, 0
+		}
+		src.fromConfig = true
+		return src, len(src.cfg)
+	}
+	l, _ := res.Values["statement"].([]any)
+	return src, len(l)
+}
+
+// statement renders statement block i as IAM JSON, or says why it is
+// unknown until apply.
+func (src *planStatementSource) statement(i int) (map[string]any, string) {
+	st := map[string]any{}
+	if sid, ok := src.get(i, "sid").(string); ok && sid != "" {
+		st["Sid"] = sid
+	}
+	effect := "Allow"
+	switch v := src.get(i, "effect").(type) {
+	case string:
+		if v != "" {
+			effect = v
+		}
+	case planUnknownPart:
+		return nil, fmt.Sprintf("statement[%d].effect: %s", i, v.expr)
+	}
+	st["Effect"] = effect
+	for _, f := range []struct {
+		attr, key string
+		critical  bool
+	}{
+		{"actions", "Action", true},
+		{"not_actions", "NotAction", true},
+		{"resources", "Resource", false},
+		{"not_resources", "NotResource", true},
+	} {
+		v := src.get(i, f.attr)
+		if u, ok := v.(planUnknownPart); ok {
+			v = []any{u}
+		}
+		list, unknown := planStringList(v)
+		if unknown != nil {
+			if f.critical {
+				return nil, fmt.Sprintf("statement[%d].%s: %s", i, f.attr, unknown.expr)
+			}
+			var ok bool
+			if list, ok = src.r.resolveResources(src.res, v); !ok {
+				return nil, fmt.Sprintf("statement[%d].%s: %s", i, f.attr, unknown.expr)
+			}
+		}
+		if len(list) > 0 {
+			st[f.key] = planCollapse(list)
+		}
+	}
+	for _, f := range []struct{ attr, key string }{{"principals", "Principal"}, {"not_principals", "NotPrincipal"}} {
+		p, why := src.principals(i, f.attr)
+		if why != "" {
+			return nil, why
+		}
+		if p != nil {
+			st[f.key] = p
+		}
+	}
+	cond, why := src.conditions(i)
+	if why != "" {
+		return nil, why
+	}
+	if len(cond) > 0 {
+		st["Condition"] = cond
+	}
+	return st, ""
+}
+
+// principals renders the principals or not_principals blocks of statement
+// i: "*", a map of type to identifiers, or nil when there are none.
+func (src *planStatementSource) principals(i int, attr string) (any, string) {
+	if u, ok := src.get(i, attr).(planUnknownPart); ok {
+		return nil, fmt.Sprintf("statement[%d].%s: %s", i, attr, u.expr)
+	}
+	pr := map[string][]string{}
+	for j := range src.blocks(i, attr) {
+		typ, ok := src.get(i, attr, j, "type").(string)
+		idv := src.get(i, attr, j, "identifiers")
+		if u, isU := idv.(planUnknownPart); isU {
+			idv = []any{u}
+		}
+		ids, unknown := planStringList(idv)
+		// Identifiers unknown until apply (an OIDC provider's or a role's
+		// ARN) are placeholders when the type is known and names no
+		// service: AWS and Federated principals are never the EC2 or Pod
+		// Identity service. Unknown Service or "*" identifiers could be,
+		// and leave the document unknown.
+		if !ok || (unknown != nil && (typ == "Service" || typ == "*")) {
+			return nil, fmt.Sprintf("statement[%d].%s[%d] unknown", i, attr, j)
+		}
+		pr[typ] = append(pr[typ], ids...)
+	}
+	if len(pr) == 0 {
+		return nil, ""
+	}
+	if _, ok := pr["*"]; ok {
+		return "*", ""
+	}
+	out := map[string]any{}
+	for typ, ids := range pr {
+		out[typ] = planCollapse(ids)
+	}
+	return out, ""
+}
+
+// conditions renders the condition blocks of statement i; values unknown
+// until apply become placeholders.
+func (src *planStatementSource) conditions(i int) (map[string]map[string]any, string) {
+	cond := map[string]map[string]any{}
+	for j := range src.blocks(i, "condition") {
+		test, ok1 := src.get(i, "condition", j, "test").(string)
+		variable, ok2 := src.get(i, "condition", j, "variable").(string)
+		if !ok1 || !ok2 {
+			return nil, fmt.Sprintf("statement[%d].condition[%d] unknown", i, j)
+		}
+		v := src.get(i, "condition", j, "values")
+		var values []string
+		if u, ok := v.(planUnknownPart); ok {
+			values = []string{planPlaceholder(u)}
+		} else {
+			values, _ = planStringList(v)
+		}
+		if cond[test] == nil {
+			cond[test] = map[string]any{}
+		}
+		cond[test][variable] = planCollapse(values)
+	}
+	return cond, ""
 }
 
 func planPlaceholder(u planUnknownPart) string { return "${" + u.expr + "}" }
