@@ -220,13 +220,13 @@ func (r *planResolver) statementSource(res *planResource) (*planStatementSource,
 
 // statement renders statement block i as IAM JSON, or says why it is
 // unknown until apply.
-func (src *planStatementSource) statement(i int) (map[string]any, string) {
+func (s *planStatementSource) statement(i int) (map[string]any, string) {
 	st := map[string]any{}
-	if sid, ok := src.get(i, "sid").(string); ok && sid != "" {
+	if sid, ok := s.get(i, "sid").(string); ok && sid != "" {
 		st["Sid"] = sid
 	}
 	effect := "Allow"
-	switch v := src.get(i, "effect").(type) {
+	switch v := s.get(i, "effect").(type) {
 	case string:
 		if v != "" {
 			effect = v
@@ -244,7 +244,7 @@ func (src *planStatementSource) statement(i int) (map[string]any, string) {
 		{"resources", "Resource", false},
 		{"not_resources", "NotResource", true},
 	} {
-		v := src.get(i, f.attr)
+		v := s.get(i, f.attr)
 		if u, ok := v.(planUnknownPart); ok {
 			v = []any{u}
 		}
@@ -254,7 +254,7 @@ func (src *planStatementSource) statement(i int) (map[string]any, string) {
 				return nil, fmt.Sprintf("statement[%d].%s: %s", i, f.attr, unknown.expr)
 			}
 			var ok bool
-			if list, ok = src.r.resolveResources(src.res, v); !ok {
+			if list, ok = s.r.resolveResources(s.res, v); !ok {
 				return nil, fmt.Sprintf("statement[%d].%s: %s", i, f.attr, unknown.expr)
 			}
 		}
@@ -263,7 +263,7 @@ func (src *planStatementSource) statement(i int) (map[string]any, string) {
 		}
 	}
 	for _, f := range []struct{ attr, key string }{{"principals", "Principal"}, {"not_principals", "NotPrincipal"}} {
-		p, why := src.principals(i, f.attr)
+		p, why := s.principals(i, f.attr)
 		if why != "" {
 			return nil, why
 		}
@@ -271,7 +271,7 @@ func (src *planStatementSource) statement(i int) (map[string]any, string) {
 			st[f.key] = p
 		}
 	}
-	cond, why := src.conditions(i)
+	cond, why := s.conditions(i)
 	if why != "" {
 		return nil, why
 	}
@@ -283,14 +283,14 @@ func (src *planStatementSource) statement(i int) (map[string]any, string) {
 
 // principals renders the principals or not_principals blocks of statement
 // i: "*", a map of type to identifiers, or nil when there are none.
-func (src *planStatementSource) principals(i int, attr string) (any, string) {
-	if u, ok := src.get(i, attr).(planUnknownPart); ok {
+func (s *planStatementSource) principals(i int, attr string) (any, string) {
+	if u, ok := s.get(i, attr).(planUnknownPart); ok {
 		return nil, fmt.Sprintf("statement[%d].%s: %s", i, attr, u.expr)
 	}
 	pr := map[string][]string{}
-	for j := range src.blocks(i, attr) {
-		typ, ok := src.get(i, attr, j, "type").(string)
-		idv := src.get(i, attr, j, "identifiers")
+	for j := range s.blocks(i, attr) {
+		typ, ok := s.get(i, attr, j, "type").(string)
+		idv := s.get(i, attr, j, "identifiers")
 		if u, isU := idv.(planUnknownPart); isU {
 			idv = []any{u}
 		}
@@ -320,15 +320,15 @@ func (src *planStatementSource) principals(i int, attr string) (any, string) {
 
 // conditions renders the condition blocks of statement i; values unknown
 // until apply become placeholders.
-func (src *planStatementSource) conditions(i int) (map[string]map[string]any, string) {
+func (s *planStatementSource) conditions(i int) (map[string]map[string]any, string) {
 	cond := map[string]map[string]any{}
-	for j := range src.blocks(i, "condition") {
-		test, ok1 := src.get(i, "condition", j, "test").(string)
-		variable, ok2 := src.get(i, "condition", j, "variable").(string)
+	for j := range s.blocks(i, "condition") {
+		test, ok1 := s.get(i, "condition", j, "test").(string)
+		variable, ok2 := s.get(i, "condition", j, "variable").(string)
 		if !ok1 || !ok2 {
 			return nil, fmt.Sprintf("statement[%d].condition[%d] unknown", i, j)
 		}
-		v := src.get(i, "condition", j, "values")
+		v := s.get(i, "condition", j, "values")
 		var values []string
 		if u, ok := v.(planUnknownPart); ok {
 			values = []string{planPlaceholder(u)}
