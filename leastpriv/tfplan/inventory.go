@@ -185,25 +185,7 @@ func (b *planInventoryBuilder) add(res *planResource) {
 	a := res.Address
 	switch res.Type {
 	case "aws_iam_role":
-		self := b.selfRoleRef(res)
-		b.inv.Roles = append(b.inv.Roles, b.role(res, self))
-		inlineSet, arnsSet := b.configSets(res, "inline_policy"), b.configSets(res, "managed_policy_arns")
-		for i := range planListLen(res, "inline_policy") {
-			doc := b.document(res, []any{"inline_policy", i, "policy"})
-			if doc.JSON == "" && !doc.Unknown {
-				continue
-			}
-			if name := b.r.attr(res, []any{"inline_policy", i, "name"}, 0).val; !inlineSet && !name.Unknown && b.managedElsewhere(self, "inline", name.Value) {
-				continue
-			}
-			b.inv.InlinePolicies = append(b.inv.InlinePolicies, &leastpriv.InlinePolicy{Address: a, Role: self, Document: doc})
-		}
-		for _, pol := range b.policyARNs(res, "managed_policy_arns") {
-			if !arnsSet && !pol.val.Unknown && b.managedElsewhere(self, "attachment", pol.val.Value) {
-				continue
-			}
-			b.inv.Attachments = append(b.inv.Attachments, &leastpriv.Attachment{Address: a, Role: self, PolicyARN: pol.val, PolicyAddress: pol.addr})
-		}
+		b.addRole(res)
 	case "aws_iam_role_policy":
 		b.inv.InlinePolicies = append(b.inv.InlinePolicies, &leastpriv.InlinePolicy{
 			Address: a, Role: b.roleRef(res, []any{"role"}), Document: b.document(res, []any{"policy"}),
@@ -228,12 +210,7 @@ func (b *planInventoryBuilder) add(res *planResource) {
 			Address: a, Name: b.str(res, "name"), ARN: b.str(res, "arn"), Document: b.document(res, []any{"policy"}),
 		})
 	case "aws_eks_node_group":
-		role := b.roleRef(res, []any{"node_role_arn"})
-		cands := b.roleCandidates(res, []any{"node_role_arn"}, &role)
-		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &leastpriv.NodeRoleFact{
-			Kind: leastpriv.NodeRoleOfNodeGroup, Address: a, Role: role, Detail: planDescribeNodeGroup(b.str(res, "cluster_name"), b.str(res, "node_group_name")),
-			Candidates: cands,
-		})
+		role := b.addNodeRoleFact(res, leastpriv.NodeRoleOfNodeGroup, []any{"node_role_arn"}, planDescribeNodeGroup(b.str(res, "cluster_name"), b.str(res, "node_group_name")))
 		b.inv.NodeGroupIMDS = append(b.inv.NodeGroupIMDS, b.imds(res, role))
 	case "aws_autoscaling_group":
 		b.addAutoscalingGroup(res)
@@ -246,40 +223,21 @@ func (b *planInventoryBuilder) add(res *planResource) {
 		if v.val.IsNull() && v.addr == "" {
 			return
 		}
-		role := b.roleRef(res, path)
-		cands := b.roleCandidates(res, path, &role)
-		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &leastpriv.NodeRoleFact{
-			Kind: leastpriv.NodeRoleOfAutoMode, Address: a, Role: role, Detail: planDescribeCluster(b.str(res, "name")),
-			Candidates: cands,
-		})
+		b.addNodeRoleFact(res, leastpriv.NodeRoleOfAutoMode, path, planDescribeCluster(b.str(res, "name")))
 	case "aws_iam_instance_profile":
 		v := b.r.attr(res, []any{"role"}, 0)
 		if v.val.IsNull() && v.addr == "" {
 			return
 		}
-		role := b.roleRef(res, []any{"role"})
-		cands := b.roleCandidates(res, []any{"role"}, &role)
-		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &leastpriv.NodeRoleFact{
-			Kind: leastpriv.NodeRoleInInstanceProfile, Address: a, Role: role, Candidates: cands,
-		})
+		b.addNodeRoleFact(res, leastpriv.NodeRoleInInstanceProfile, []any{"role"}, "")
 	case "aws_eks_access_entry":
 		typ := b.str(res, "type")
 		if typ.Unknown || !planNodeAccessEntryTypes[typ.Value] {
 			return
 		}
-		role := b.roleRef(res, []any{"principal_arn"})
-		cands := b.roleCandidates(res, []any{"principal_arn"}, &role)
-		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &leastpriv.NodeRoleFact{
-			Kind: leastpriv.NodeRoleOfAccessEntry, Address: a, Role: role, Detail: typ.Value,
-			Candidates: cands,
-		})
+		b.addNodeRoleFact(res, leastpriv.NodeRoleOfAccessEntry, []any{"principal_arn"}, typ.Value)
 	case "aws_eks_fargate_profile":
-		role := b.roleRef(res, []any{"pod_execution_role_arn"})
-		cands := b.roleCandidates(res, []any{"pod_execution_role_arn"}, &role)
-		b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &leastpriv.NodeRoleFact{
-			Kind: leastpriv.NodeRoleOfFargateProfile, Address: a, Role: role, Detail: planDescribeCluster(b.str(res, "cluster_name")),
-			Candidates: cands,
-		})
+		b.addNodeRoleFact(res, leastpriv.NodeRoleOfFargateProfile, []any{"pod_execution_role_arn"}, planDescribeCluster(b.str(res, "cluster_name")))
 	case "aws_eks_pod_identity_association":
 		b.inv.PodIdentityAssociations = append(b.inv.PodIdentityAssociations, &leastpriv.PodIdentityAssociation{
 			Address: a, ClusterName: b.str(res, "cluster_name"), Namespace: b.str(res, "namespace"),
@@ -288,6 +246,44 @@ func (b *planInventoryBuilder) add(res *planResource) {
 	case "podidentity_least_privilege":
 		b.addLeastPrivilege(res)
 	}
+}
+
+// addRole adds an aws_iam_role with the inline policies and managed policy
+// ARNs it lists itself (those another resource manages exclusively are
+// left to that resource).
+func (b *planInventoryBuilder) addRole(res *planResource) {
+	a := res.Address
+	self := b.selfRoleRef(res)
+	b.inv.Roles = append(b.inv.Roles, b.role(res, self))
+	inlineSet, arnsSet := b.configSets(res, "inline_policy"), b.configSets(res, "managed_policy_arns")
+	for i := range planListLen(res, "inline_policy") {
+		doc := b.document(res, []any{"inline_policy", i, "policy"})
+		if doc.JSON == "" && !doc.Unknown {
+			continue
+		}
+		if name := b.r.attr(res, []any{"inline_policy", i, "name"}, 0).val; !inlineSet && !name.Unknown && b.managedElsewhere(self, "inline", name.Value) {
+			continue
+		}
+		b.inv.InlinePolicies = append(b.inv.InlinePolicies, &leastpriv.InlinePolicy{Address: a, Role: self, Document: doc})
+	}
+	for _, pol := range b.policyARNs(res, "managed_policy_arns") {
+		if !arnsSet && !pol.val.Unknown && b.managedElsewhere(self, "attachment", pol.val.Value) {
+			continue
+		}
+		b.inv.Attachments = append(b.inv.Attachments, &leastpriv.Attachment{Address: a, Role: self, PolicyARN: pol.val, PolicyAddress: pol.addr})
+	}
+}
+
+// addNodeRoleFact records that the role at path of res is a node role of
+// the given kind, with the roles an unknown reference can only be, and
+// returns the role.
+func (b *planInventoryBuilder) addNodeRoleFact(res *planResource, kind leastpriv.NodeRoleKind, path []any, detail string) leastpriv.RoleRef {
+	role := b.roleRef(res, path)
+	cands := b.roleCandidates(res, path, &role)
+	b.inv.NodeRoleFacts = append(b.inv.NodeRoleFacts, &leastpriv.NodeRoleFact{
+		Kind: kind, Address: res.Address, Role: role, Detail: detail, Candidates: cands,
+	})
+	return role
 }
 
 // addDataRole adds an existing role that the plan looks up with
