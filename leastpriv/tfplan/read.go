@@ -199,32 +199,7 @@ func decodePlanStream(r io.Reader) (*planData, error) {
 	cr := &planCountingReader{r: bufio.NewReaderSize(r, 256<<10)}
 	dec := json.NewDecoder(cr)
 	p := &planData{prior: map[string]*planResource{}, changed: map[string]struct{}{}, priorOnly: map[string]struct{}{}}
-	wrap := func(err error) error {
-		if err == nil {
-			return nil
-		}
-		var pe *Error
-		if errors.As(err, &pe) {
-			return err
-		}
-		if errors.Is(err, io.EOF) && dec.InputOffset() == 0 {
-			return &Error{Offset: -1, Msg: "empty input: expected the output of terraform show -json PLANFILE", Err: err}
-		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return &Error{Offset: cr.n, Msg: "unexpected end of input", Err: err}
-		}
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return &Error{Offset: se.Offset, Msg: se.Error(), Err: err}
-		}
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			// The offset of a type error is relative to the value being
-			// decoded; the decoder has just read that value.
-			return &Error{Offset: dec.InputOffset(), Msg: te.Error(), Err: err}
-		}
-		return &Error{Offset: dec.InputOffset(), Msg: err.Error(), Err: err}
-	}
+	wrap := func(err error) error { return planDecodeError(dec, cr.n, err) }
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, wrap(err)
@@ -232,76 +207,15 @@ func decodePlanStream(r io.Reader) (*planData, error) {
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return nil, &Error{Offset: -1, Msg: "not a JSON plan: expected an object from terraform show -json"}
 	}
-	// A state's JSON (terraform show -json without a plan file) has values
-	// instead of planned_values, resource_changes and prior_state.
-	sawValues, sawPlan, errored := false, false, false
+	var top planTopFields
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, wrap(err)
 		}
 		key, _ := tok.(string)
-		switch key {
-		case "planned_values", "resource_changes", "prior_state":
-			sawPlan = true
-		case "values":
-			sawValues = true
-		}
-		switch key {
-		case "errored":
-			if err := dec.Decode(&errored); err != nil {
-				return nil, wrap(err)
-			}
-		case "format_version":
-			if err := dec.Decode(&p.formatVersion); err != nil {
-				return nil, wrap(err)
-			}
-			if err := planCheckFormatVersion(p.formatVersion); err != nil {
-				return nil, err
-			}
-		case "variables":
-			var vars map[string]*tfjson.PlanVariable
-			if err := dec.Decode(&vars); err != nil {
-				return nil, wrap(err)
-			}
-			p.variables = make(map[string]any, len(vars))
-			for k, v := range vars {
-				if v != nil {
-					p.variables[k] = v.Value
-				}
-			}
-		case "resource_changes":
-			if err := planDecodeArray(dec, func() error { return p.decodeChange(dec) }); err != nil {
-				return nil, wrap(err)
-			}
-		case "prior_state":
-			if err := p.decodePriorState(dec); err != nil {
-				return nil, wrap(err)
-			}
-		case "configuration":
-			var cfg tfjson.Config
-			if err := dec.Decode(&cfg); err != nil {
-				return nil, wrap(err)
-			}
-			p.config = &cfg
-		case "planned_values":
-			// The same values as resource_changes: skipped one resource
-			// at a time, so that a big module is never buffered whole.
-			err := planDecodeObject(dec, func(key string) error {
-				if key == "root_module" {
-					return planSkipModule(dec)
-				}
-				return dec.Decode(&planDiscard{})
-			})
-			if err != nil {
-				return nil, wrap(err)
-			}
-		default:
-			// resource_drift, output_changes, checks,
-			// relevant_attributes...: not needed.
-			if err := planSkipValue(dec, 2); err != nil {
-				return nil, wrap(err)
-			}
+		if err := p.decodeTopField(dec, key, &top); err != nil {
+			return nil, wrap(err)
 		}
 	}
 	if _, err := dec.Token(); err != nil {
@@ -311,16 +225,114 @@ func decodePlanStream(r io.Reader) (*planData, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, &Error{Offset: end, Msg: "unexpected data after the plan object"}
 	}
-	if p.formatVersion == "" {
-		return nil, &Error{Offset: -1, Msg: "not a JSON plan: format_version is missing (expected the output of terraform show -json PLANFILE)"}
-	}
-	if sawValues && !sawPlan {
-		return nil, &Error{Offset: -1, Msg: "not a plan: this is the JSON of a state (terraform show -json without a plan file); review a plan: terraform plan -out=tfplan && terraform show -json tfplan"}
-	}
-	if errored {
-		return nil, &Error{Offset: -1, Msg: `incomplete plan: terraform reported errors while planning ("errored": true), so resources may be missing from it; fix the errors and plan again`}
+	if err := top.check(p.formatVersion); err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// planTopFields is what the reference reader notes of the plan's top-level
+// fields to tell a plan from a state or an errored plan.
+type planTopFields struct {
+	// A state's JSON (terraform show -json without a plan file) has values
+	// instead of planned_values, resource_changes and prior_state.
+	sawValues, sawPlan, errored bool
+}
+
+func (t planTopFields) check(formatVersion string) error {
+	switch {
+	case formatVersion == "":
+		return &Error{Offset: -1, Msg: "not a JSON plan: format_version is missing (expected the output of terraform show -json PLANFILE)"}
+	case t.sawValues && !t.sawPlan:
+		return &Error{Offset: -1, Msg: "not a plan: this is the JSON of a state (terraform show -json without a plan file); review a plan: terraform plan -out=tfplan && terraform show -json tfplan"}
+	case t.errored:
+		return &Error{Offset: -1, Msg: `incomplete plan: terraform reported errors while planning ("errored": true), so resources may be missing from it; fix the errors and plan again`}
+	}
+	return nil
+}
+
+// decodeTopField decodes the value of the plan's top-level field key.
+func (p *planData) decodeTopField(dec *json.Decoder, key string, top *planTopFields) error {
+	switch key {
+	case "planned_values", "resource_changes", "prior_state":
+		top.sawPlan = true
+	case "values":
+		top.sawValues = true
+	}
+	switch key {
+	case "errored":
+		return dec.Decode(&top.errored)
+	case "format_version":
+		if err := dec.Decode(&p.formatVersion); err != nil {
+			return err
+		}
+		return planCheckFormatVersion(p.formatVersion)
+	case "variables":
+		var vars map[string]*tfjson.PlanVariable
+		if err := dec.Decode(&vars); err != nil {
+			return err
+		}
+		p.variables = make(map[string]any, len(vars))
+		for k, v := range vars {
+			if v != nil {
+				p.variables[k] = v.Value
+			}
+		}
+		return nil
+	case "resource_changes":
+		return planDecodeArray(dec, func() error { return p.decodeChange(dec) })
+	case "prior_state":
+		return p.decodePriorState(dec)
+	case "configuration":
+		var cfg tfjson.Config
+		if err := dec.Decode(&cfg); err != nil {
+			return err
+		}
+		p.config = &cfg
+		return nil
+	case "planned_values":
+		// The same values as resource_changes: skipped one resource at a
+		// time, so that a big module is never buffered whole.
+		return planDecodeObject(dec, func(key string) error {
+			if key == "root_module" {
+				return planSkipModule(dec)
+			}
+			return dec.Decode(&planDiscard{})
+		})
+	default:
+		// resource_drift, output_changes, checks, relevant_attributes...:
+		// not needed.
+		return planSkipValue(dec, 2)
+	}
+}
+
+// planDecodeError turns a decoding error into an *Error with the offset in
+// the plan; read is how far the reader has got.
+func planDecodeError(dec *json.Decoder, read int64, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	if errors.Is(err, io.EOF) && dec.InputOffset() == 0 {
+		return &Error{Offset: -1, Msg: "empty input: expected the output of terraform show -json PLANFILE", Err: err}
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &Error{Offset: read, Msg: "unexpected end of input", Err: err}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &Error{Offset: se.Offset, Msg: se.Error(), Err: err}
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		// The offset of a type error is relative to the value being
+		// decoded; the decoder has just read that value.
+		return &Error{Offset: dec.InputOffset(), Msg: te.Error(), Err: err}
+	}
+	return &Error{Offset: dec.InputOffset(), Msg: err.Error(), Err: err}
 }
 
 // planCheckFormatVersion accepts JSON plan format 1.x, the format of
