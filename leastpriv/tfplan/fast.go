@@ -259,103 +259,14 @@ func (f *planFast) plan() error {
 	if _, err := d.ReadToken(); err != nil {
 		return err
 	}
-	p := f.p
-	sawValues, sawPlan := false, false
+	var top planTopFields
 	for d.PeekKind() != '}' {
 		key, err := f.key()
 		if err != nil {
 			return err
 		}
-		switch string(key) {
-		case "planned_values", "resource_changes", "prior_state":
-			sawPlan = true
-		case "values":
-			sawValues = true
-		}
-		switch string(key) {
-		case "errored":
-			// false or null: nothing to do; true (an incomplete plan) or
-			// another type: decodePlanStream reports it.
-			if k := d.PeekKind(); k != 'f' && k != 'n' {
-				return errPlanFallback
-			}
-			if err := d.SkipValue(); err != nil {
-				return err
-			}
-		case "format_version":
-			if d.PeekKind() != '"' {
-				return errPlanFallback
-			}
-			raw, err := d.ReadValue()
-			if err != nil {
-				return err
-			}
-			s, ok := jsonscan.String(raw)
-			if !ok {
-				return errPlanFallback
-			}
-			p.formatVersion = s
-			if err := planCheckFormatVersion(s); err != nil {
-				return err
-			}
-		case "variables":
-			raw, err := d.ReadValue()
-			if err != nil {
-				return err
-			}
-			var vars map[string]*tfjson.PlanVariable
-			if err := json.Unmarshal(raw, &vars); err != nil {
-				return err
-			}
-			p.variables = make(map[string]any, len(vars))
-			for k, v := range vars {
-				if v != nil {
-					p.variables[k] = v.Value
-				}
-			}
-		case "resource_changes":
-			if err := f.array(f.change); err != nil {
-				return err
-			}
-		case "prior_state":
-			err := f.object(func(key []byte) error {
-				if string(key) != "values" {
-					return d.SkipValue()
-				}
-				return f.object(func(key []byte) error {
-					if string(key) != "root_module" {
-						return d.SkipValue()
-					}
-					return f.priorModule()
-				})
-			})
-			if err != nil {
-				return err
-			}
-		case "configuration":
-			raw, err := d.ReadValue()
-			if err != nil {
-				return err
-			}
-			var cfg tfjson.Config
-			if err := json.Unmarshal(raw, &cfg); err != nil {
-				return err
-			}
-			p.config = &cfg
-		case "planned_values":
-			err := f.object(func(key []byte) error {
-				if string(key) == "root_module" {
-					return f.skipModule()
-				}
-				return d.SkipValue()
-			})
-			if err != nil {
-				return err
-			}
-		default:
-			if err := d.SkipValue(); err != nil {
-				return err
-			}
+		if err := f.topField(key, &top); err != nil {
+			return err
 		}
 	}
 	if _, err := d.ReadToken(); err != nil {
@@ -364,10 +275,89 @@ func (f *planFast) plan() error {
 	if _, err := d.ReadToken(); err != io.EOF {
 		return errPlanFallback
 	}
-	if p.formatVersion == "" || (sawValues && !sawPlan) {
-		return errPlanFallback
+	if top.check(f.p.formatVersion) != nil {
+		return errPlanFallback // decodePlanStream reports it
 	}
 	return nil
+}
+
+// topField reads the value of the plan's top-level field key.
+func (f *planFast) topField(key []byte, top *planTopFields) error {
+	d, p := f.d, f.p
+	switch string(key) {
+	case "planned_values", "resource_changes", "prior_state":
+		top.sawPlan = true
+	case "values":
+		top.sawValues = true
+	}
+	switch string(key) {
+	case "errored":
+		// false or null: nothing to do; true (an incomplete plan) or
+		// another type: decodePlanStream reports it.
+		if k := d.PeekKind(); k != 'f' && k != 'n' {
+			return errPlanFallback
+		}
+		return d.SkipValue()
+	case "format_version":
+		if d.PeekKind() != '"' {
+			return errPlanFallback
+		}
+		raw, err := d.ReadValue()
+		if err != nil {
+			return err
+		}
+		s, ok := jsonscan.String(raw)
+		if !ok {
+			return errPlanFallback
+		}
+		p.formatVersion = s
+		return planCheckFormatVersion(s)
+	case "variables":
+		raw, err := d.ReadValue()
+		if err != nil {
+			return err
+		}
+		var vars map[string]*tfjson.PlanVariable
+		if err := json.Unmarshal(raw, &vars); err != nil {
+			return err
+		}
+		p.setVariables(vars)
+		return nil
+	case "resource_changes":
+		return f.array(f.change)
+	case "prior_state":
+		return f.object(func(key []byte) error {
+			if string(key) != "values" {
+				return d.SkipValue()
+			}
+			return f.object(func(key []byte) error {
+				if string(key) != "root_module" {
+					return d.SkipValue()
+				}
+				return f.priorModule()
+			})
+		})
+	case "configuration":
+		raw, err := d.ReadValue()
+		if err != nil {
+			return err
+		}
+		var cfg tfjson.Config
+		if err := json.Unmarshal(raw, &cfg); err != nil {
+			return err
+		}
+		p.config = &cfg
+		return nil
+	case "planned_values":
+		return f.object(func(key []byte) error {
+			if string(key) == "root_module" {
+				return f.skipModule()
+			}
+			return d.SkipValue()
+		})
+	default:
+		return d.SkipValue()
+	}
 }
 
 // key reads an object member name, unescaped. The result is only valid

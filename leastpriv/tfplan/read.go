@@ -272,12 +272,7 @@ func (p *planData) decodeTopField(dec *json.Decoder, key string, top *planTopFie
 		if err := dec.Decode(&vars); err != nil {
 			return err
 		}
-		p.variables = make(map[string]any, len(vars))
-		for k, v := range vars {
-			if v != nil {
-				p.variables[k] = v.Value
-			}
-		}
+		p.setVariables(vars)
 		return nil
 	case "resource_changes":
 		return planDecodeArray(dec, func() error { return p.decodeChange(dec) })
@@ -303,6 +298,16 @@ func (p *planData) decodeTopField(dec *json.Decoder, key string, top *planTopFie
 		// resource_drift, output_changes, checks, relevant_attributes...:
 		// not needed.
 		return planSkipValue(dec, 2)
+	}
+}
+
+// setVariables keeps the values of the plan's input variables.
+func (p *planData) setVariables(vars map[string]*tfjson.PlanVariable) {
+	p.variables = make(map[string]any, len(vars))
+	for k, v := range vars {
+		if v != nil {
+			p.variables[k] = v.Value
+		}
 	}
 }
 
