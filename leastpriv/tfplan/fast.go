@@ -302,16 +302,10 @@ func (f *planFast) topField(key []byte, top *planTopFields) error {
 		if d.PeekKind() != '"' {
 			return errPlanFallback
 		}
-		raw, err := d.ReadValue()
-		if err != nil {
+		if err := f.str(&p.formatVersion); err != nil {
 			return err
 		}
-		s, ok := jsonscan.String(raw)
-		if !ok {
-			return errPlanFallback
-		}
-		p.formatVersion = s
-		return planCheckFormatVersion(s)
+		return planCheckFormatVersion(p.formatVersion)
 	case "variables":
 		raw, err := d.ReadValue()
 		if err != nil {
