@@ -102,13 +102,8 @@ type options struct {
 	positional              []string
 }
 
-// usageError is a mistake on the command line, reported with a pointer to
-// --help and exit status 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+// The errors of parseArgs, validate and explainRule are mistakes on the
+// command line: run reports them with a pointer to --help and exit status 2.
 
 // parseArgs reads the flags, which may come before or after the plan file.
 func parseArgs(args []string) (*options, error) {
@@ -128,7 +123,7 @@ func parseArgs(args []string) (*options, error) {
 	fs.StringVar(&o.policy.writeBaseline, "write-baseline", "", "")
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usagef("%v", err)
+			return nil, err
 		}
 		if args = fs.Args(); len(args) == 0 {
 			return o, nil
@@ -143,29 +138,26 @@ func (o *options) validate(rules []leastpriv.Rule) error {
 	switch o.format {
 	case "text", "json", "sarif", "junit":
 	default:
-		return usagef("invalid --format %q: use text, json, sarif or junit", o.format)
+		return fmt.Errorf("invalid --format %q: use text, json, sarif or junit", o.format)
 	}
 	switch o.failOn {
 	case "error", "warning", "never":
 	default:
-		return usagef("invalid --fail-on %q: use error, warning or never", o.failOn)
+		return fmt.Errorf("invalid --fail-on %q: use error, warning or never", o.failOn)
 	}
 	for _, id := range o.disabled {
 		if !slices.ContainsFunc(rules, func(r leastpriv.Rule) bool { return r.ID == id }) {
-			return usagef("unknown rule %q for --disable (rules: %s)", id, ruleIDs(rules))
+			return fmt.Errorf("unknown rule %q for --disable (rules: %s)", id, ruleIDs(rules))
 		}
 	}
 	switch len(o.positional) {
 	case 1:
 	case 0:
-		return usagef("missing PLAN_JSON (the output of terraform show -json PLANFILE, or - for standard input)")
+		return fmt.Errorf("missing PLAN_JSON (the output of terraform show -json PLANFILE, or - for standard input)")
 	default:
-		return usagef("expected one PLAN_JSON, got %d arguments", len(o.positional))
+		return fmt.Errorf("expected one PLAN_JSON, got %d arguments", len(o.positional))
 	}
-	if err := o.policy.check(); err != nil {
-		return usagef("%v", err)
-	}
-	return nil
+	return o.policy.check()
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -211,7 +203,7 @@ func explainRule(w io.Writer, rules []leastpriv.Rule, id string) error {
 			return nil
 		}
 	}
-	return usagef("unknown rule %q for --explain (rules: %s)", id, ruleIDs(rules))
+	return fmt.Errorf("unknown rule %q for --explain (rules: %s)", id, ruleIDs(rules))
 }
 
 // review reads the plan, applies the configuration and baseline, writes

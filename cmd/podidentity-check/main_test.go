@@ -302,50 +302,39 @@ func TestRunSARIF(t *testing.T) {
 // SARIF names a plan read from standard input plan.json (code scanning
 // needs a path); TestRunSARIF covers a plan named on the command line.
 func TestRunSARIFFromStdin(t *testing.T) {
-	plan := fixture("root_inline_policy")
-	for _, tc := range []struct {
-		name, stdin string
-		args        []string
-		want        string
-	}{
-		{"stdin", mustRead(plan), []string{"--format=sarif", "-"}, "plan.json"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, tc.stdin, tc.args...)
-			if code != exitFindings || errOut != "" {
-				t.Fatalf("exit code %d, stderr %q", code, errOut)
+	code, out, errOut := runCLI(t, mustRead(fixture("root_inline_policy")), "--format=sarif", "-")
+	if code != exitFindings || errOut != "" {
+		t.Fatalf("exit code %d, stderr %q", code, errOut)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatalf("SARIF output: %v", err)
+	}
+	if len(log.Runs) != 1 || len(log.Runs[0].Results) == 0 {
+		t.Fatalf("want one run with results, got %s", out)
+	}
+	seen := 0
+	for _, r := range log.Runs[0].Results {
+		for _, l := range r.Locations {
+			seen++
+			if got := l.PhysicalLocation.ArtifactLocation.URI; got != "plan.json" {
+				t.Errorf("artifact URI = %q, want plan.json", got)
 			}
-			var log struct {
-				Runs []struct {
-					Results []struct {
-						Locations []struct {
-							PhysicalLocation struct {
-								ArtifactLocation struct {
-									URI string `json:"uri"`
-								} `json:"artifactLocation"`
-							} `json:"physicalLocation"`
-						} `json:"locations"`
-					} `json:"results"`
-				} `json:"runs"`
-			}
-			if err := json.Unmarshal([]byte(out), &log); err != nil {
-				t.Fatalf("SARIF output: %v", err)
-			}
-			if len(log.Runs) != 1 || len(log.Runs[0].Results) == 0 {
-				t.Fatalf("want one run with results, got %s", out)
-			}
-			seen := 0
-			for _, r := range log.Runs[0].Results {
-				for _, l := range r.Locations {
-					seen++
-					if got := l.PhysicalLocation.ArtifactLocation.URI; got != tc.want {
-						t.Errorf("artifact URI = %q, want %q", got, tc.want)
-					}
-				}
-			}
-			if seen == 0 {
-				t.Errorf("no result has a location: %s", out)
-			}
-		})
+		}
+	}
+	if seen == 0 {
+		t.Errorf("no result has a location: %s", out)
 	}
 }

@@ -284,12 +284,7 @@ func (f *planFast) plan() error {
 // topField reads the value of the plan's top-level field key.
 func (f *planFast) topField(key []byte, top *planTopFields) error {
 	d, p := f.d, f.p
-	switch string(key) {
-	case "planned_values", "resource_changes", "prior_state":
-		top.sawPlan = true
-	case "values":
-		top.sawValues = true
-	}
+	top.note(string(key))
 	switch string(key) {
 	case "errored":
 		// false or null: nothing to do; true (an incomplete plan) or

@@ -231,14 +231,26 @@ func decodePlanStream(r io.Reader) (*planData, error) {
 	return p, nil
 }
 
-// planTopFields is what the reference reader notes of the plan's top-level
-// fields to tell a plan from a state or an errored plan.
+// planTopFields is what both readers note of the plan's top-level fields
+// to tell a plan from a state or an errored plan.
 type planTopFields struct {
 	// A state's JSON (terraform show -json without a plan file) has values
 	// instead of planned_values, resource_changes and prior_state.
 	sawValues, sawPlan, errored bool
 }
 
+// note records that the top-level field key is present.
+func (t *planTopFields) note(key string) {
+	switch key {
+	case "planned_values", "resource_changes", "prior_state":
+		t.sawPlan = true
+	case "values":
+		t.sawValues = true
+	}
+}
+
+// check reports a document that is not a complete plan: no format_version,
+// a state's JSON, or a plan the CLI marked as errored.
 func (t planTopFields) check(formatVersion string) error {
 	switch {
 	case formatVersion == "":
@@ -253,12 +265,7 @@ func (t planTopFields) check(formatVersion string) error {
 
 // decodeTopField decodes the value of the plan's top-level field key.
 func (p *planData) decodeTopField(dec *json.Decoder, key string, top *planTopFields) error {
-	switch key {
-	case "planned_values", "resource_changes", "prior_state":
-		top.sawPlan = true
-	case "values":
-		top.sawValues = true
-	}
+	top.note(key)
 	switch key {
 	case "errored":
 		return dec.Decode(&top.errored)
